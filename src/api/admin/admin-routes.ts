@@ -1,0 +1,108 @@
+// The admin API (/admin/v1): the operator's accounts, keys, routes, credits, senders, templates
+// and DND, behind the operator token. Errors use the native error body.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import { DakiyaError } from '../../domain/errors.ts';
+import { bearerOrQueryToken } from '../http/credentials.ts';
+import type { HttpContext } from '../http/http-context.ts';
+import { nativeErrorBody } from '../dialects/native-v1/native-errors.ts';
+import {
+  AccountId, AccountKeyId, AccountSender, AccountTemplate, AddCredits, AddSender, AddTemplate, CreateAccount, CreateKey,
+  DndNumbers, LedgerQuery, RouteIdParams, SetStatus, UpdateAccount, UpsertRoute,
+} from './admin-schemas.ts';
+
+/** camelCase domain objects → snake_case JSON, the API's convention. */
+export function snake(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(snake);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)] = k === 'ipAllowlist' ? v : snake(v);
+  return out;
+}
+
+export function adminApi(ctx: HttpContext) {
+  return async (app: FastifyInstance): Promise<void> => {
+    const api = app.withTypeProvider<TypeBoxTypeProvider>();
+    const admin = ctx.admin;
+    api.setErrorHandler((error, request, reply) => {
+      const { statusCode, body } = nativeErrorBody(ctx.classify(error, request));
+      return reply.code(statusCode).send(body);
+    });
+    api.setNotFoundHandler((request, reply) => reply.code(404).send(nativeErrorBody(new DakiyaError('ERR_NOT_FOUND', `No endpoint ${request.method} ${request.url.split('?')[0]}.`)).body));
+    api.addHook('onRequest', async (request) => ctx.auth.authenticateOperator(bearerOrQueryToken(request.headers, request.query)));
+
+    api.post('/accounts', { schema: { body: CreateAccount } }, async (request, reply) => {
+      const b = request.body;
+      const { account, apiKey, key } = await admin.createAccount({ name: b.name, ...(b.credits && { credits: b.credits }), rateLimitPerMinute: b.rate_limit_per_minute ?? null });
+      return reply.code(201).send({ account: snake(account), account_id: account.id, api_key: apiKey, key: snake(key) });
+    });
+    api.get('/accounts', async () => ({ accounts: snake(await admin.listAccounts()) }));
+    api.get('/accounts/:id', { schema: { params: AccountId } }, async (request) => snake(await admin.getAccount(request.params.id)));
+    api.patch('/accounts/:id', { schema: { params: AccountId, body: UpdateAccount } }, async (request) => {
+      const b = request.body;
+      return snake(await admin.updateAccount(request.params.id, {
+        ...(b.name !== undefined && { name: b.name }),
+        ...(b.status !== undefined && { status: b.status }),
+        ...(b.rate_limit_per_minute !== undefined && { rateLimitPerMinute: b.rate_limit_per_minute }),
+      }));
+    });
+
+    api.post('/accounts/:id/keys', { schema: { params: AccountId, body: CreateKey } }, async (request, reply) => {
+      const b = request.body;
+      const { apiKey, key } = await admin.createKey(request.params.id, {
+        ...(b.label !== undefined && { label: b.label }), ...(b.mode !== undefined && { mode: b.mode }), ...(b.ip_allowlist && { ipAllowlist: b.ip_allowlist }),
+      });
+      return reply.code(201).send({ key: snake(key), api_key: apiKey });
+    });
+    api.get('/accounts/:id/keys', { schema: { params: AccountId } }, async (request) => ({ keys: snake(await admin.listKeys(request.params.id)) }));
+    api.post('/accounts/:id/keys/:keyId/rotate', { schema: { params: AccountKeyId } }, async (request, reply) => {
+      const { apiKey, key } = await admin.rotateKey(request.params.id, request.params.keyId);
+      return reply.code(201).send({ key: snake(key), api_key: apiKey });
+    });
+    api.delete('/accounts/:id/keys/:keyId', { schema: { params: AccountKeyId } }, async (request, reply) => {
+      await admin.revokeKey(request.params.id, request.params.keyId);
+      return reply.code(204).send();
+    });
+
+    api.get('/routes', async () => ({ routes: snake(await admin.listRoutes()) }));
+    api.put('/routes/:id', { schema: { params: RouteIdParams, body: UpsertRoute } }, async (request) => {
+      const b = request.body;
+      return snake(await admin.upsertRoute({
+        id: request.params.id, category: b.category, pricePerSegment: b.price_per_segment, refundOnUndelivered: b.refund_on_undelivered ?? false,
+        resendInDoubt: b.resend_in_doubt ?? false, enabled: b.enabled ?? true, description: b.description ?? '',
+      }));
+    });
+
+    api.post('/accounts/:id/credits', { schema: { params: AccountId, body: AddCredits } }, async (request) => {
+      const b = request.body;
+      return { route: b.route, balance: await admin.addCredits(request.params.id, b.route, b.amount, b.note ?? '') };
+    });
+    api.get('/accounts/:id/balances', { schema: { params: AccountId } }, async (request) => ({
+      balances: (await admin.balances(request.params.id)).map((b) => ({ route: b.routeId, credits: b.balance })),
+    }));
+    api.get('/accounts/:id/ledger', { schema: { params: AccountId, querystring: LedgerQuery } }, async (request) => ({
+      entries: snake(await admin.listLedger(request.params.id, request.query.limit === undefined ? 100 : Number(request.query.limit))),
+    }));
+
+    api.post('/accounts/:id/senders', { schema: { params: AccountId, body: AddSender } }, async (request, reply) =>
+      reply.code(201).send(snake(await admin.addSender(request.params.id, request.body.sender, request.body.kind))));
+    api.get('/accounts/:id/senders', { schema: { params: AccountId } }, async (request) => ({ senders: snake(await admin.listSenders(request.params.id)) }));
+    api.patch('/accounts/:id/senders/:sender', { schema: { params: AccountSender, body: SetStatus } }, async (request, reply) => {
+      await admin.setSenderStatus(request.params.id, request.params.sender, request.body.status);
+      return reply.code(204).send();
+    });
+
+    api.post('/accounts/:id/templates', { schema: { params: AccountId, body: AddTemplate } }, async (request, reply) => {
+      const b = request.body;
+      return reply.code(201).send(snake(await admin.addTemplate(request.params.id, { templateId: b.template_id, sender: b.sender, category: b.category, text: b.text })));
+    });
+    api.get('/accounts/:id/templates', { schema: { params: AccountId } }, async (request) => ({ templates: snake(await admin.listTemplates(request.params.id)) }));
+    api.patch('/accounts/:id/templates/:templateId', { schema: { params: AccountTemplate, body: SetStatus } }, async (request, reply) => {
+      await admin.setTemplateStatus(request.params.id, request.params.templateId, request.body.status);
+      return reply.code(204).send();
+    });
+
+    api.post('/dnd', { schema: { body: DndNumbers } }, async (request) => admin.addDnd(request.body.numbers));
+    api.post('/dnd/remove', { schema: { body: DndNumbers } }, async (request) => admin.removeDnd(request.body.numbers));
+  };
+}

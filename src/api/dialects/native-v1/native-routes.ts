@@ -1,0 +1,130 @@
+// The native /v1 dialect (seed 001): thin handlers that turn JSON into service calls and back.
+import { createHash } from 'node:crypto';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Static } from 'typebox';
+import { DakiyaError } from '../../../domain/errors.ts';
+import type { Caller, SendRequest } from '../../../services/send-service.ts';
+import type { HttpContext } from '../../http/http-context.ts';
+import { nativeErrorBody } from './native-errors.ts';
+import { renderBalances, renderBatch, renderBulk, renderEstimate, renderMessage, renderSend } from './native-render.ts';
+import { IdParams, MessageListQuery, SendBody, bulkBody, estimateBody } from './native-schemas.ts';
+
+type Common = Omit<Static<typeof SendBody>, 'to'>;
+
+export function nativeV1(ctx: HttpContext) {
+  return async (app: FastifyInstance): Promise<void> => {
+    const api = app.withTypeProvider<TypeBoxTypeProvider>();
+    const bulkSchema = bulkBody(ctx.config.bulk.maxRecipients);
+    const estimateSchema = estimateBody(ctx.config.bulk.maxRecipients);
+
+    api.setErrorHandler((error, request, reply) => {
+      const e = ctx.classify(error, request);
+      const { statusCode, body } = nativeErrorBody(e);
+      if (e.code === 'ERR_RATE_LIMIT_EXCEEDED' && e.details?.['retry_after'] !== undefined) reply.header('retry-after', String(e.details['retry_after']));
+      return reply.code(statusCode).send(body);
+    });
+    api.setNotFoundHandler((request, reply) => reply.code(404).send(nativeErrorBody(new DakiyaError('ERR_NOT_FOUND', `No endpoint ${request.method} ${request.url.split('?')[0]}.`)).body));
+    api.addHook('onRequest', ctx.authenticate);
+
+    api.post('/sms/send', { schema: { body: SendBody } }, async (request, reply) => {
+      const body = request.body;
+      const input = toSendRequest(body, [{ to: body.to }]);
+      return accept(request, reply, input, false, body.test_mode === true, (p) => renderSend(p, false));
+    });
+
+    api.post('/sms/bulk', { schema: { body: bulkSchema }, bodyLimit: ctx.config.server.bulkBodyLimitBytes }, async (request, reply) => {
+      const body = request.body;
+      const input = toSendRequest(body, body.recipients);
+      return accept(request, reply, input, true, body.test_mode === true, (p) => renderBulk(p, body.recipients.length, false));
+    });
+
+    api.post('/sms/estimate', { schema: { body: estimateSchema }, bodyLimit: ctx.config.server.bulkBodyLimitBytes }, async (request) => {
+      const body = request.body;
+      const recipients = body.recipients ?? (body.to !== undefined ? [{ to: body.to }] : []);
+      const prepared = await ctx.send.estimate(caller(request), toSendRequest(body, recipients), recipients.length > 1 || body.recipients !== undefined);
+      return renderEstimate(prepared, recipients.length);
+    });
+
+    api.get('/messages/:id', { schema: { params: IdParams } }, async (request) => renderMessage(await ctx.reports.message(caller(request).accountId, request.params.id)));
+
+    api.get('/messages', { schema: { querystring: MessageListQuery } }, async (request) => {
+      const q = request.query;
+      const limit = q.limit === undefined ? 100 : Number(q.limit);
+      const list = await ctx.reports.messages(caller(request).accountId, {
+        limit,
+        ...(q.status !== undefined && { status: q.status }),
+        ...(q.batch_id !== undefined && { batchId: q.batch_id }),
+        ...(q.correlation_id !== undefined && { correlationId: q.correlation_id }),
+        ...(q.after !== undefined && { after: q.after }),
+      });
+      return { status: 'ok', messages: list.map(renderMessage), next_cursor: list.length === limit ? list.at(-1)?.id ?? null : null };
+    });
+
+    api.get('/batches/:id', { schema: { params: IdParams } }, async (request) => renderBatch(await ctx.reports.batch(caller(request).accountId, request.params.id)));
+
+    api.get('/account/balance', async (request) => renderBalances(await ctx.reports.balances(caller(request).accountId)));
+  };
+
+  async function accept(request: FastifyRequest, reply: FastifyReply, input: SendRequest, bulk: boolean, testMode: boolean,
+    render: (p: import('../../../services/send-service.ts').Prepared) => Record<string, unknown>) {
+    const who = caller(request);
+    // A test key never sends or charges, whatever the body says.
+    if (testMode || who.keyMode === 'test') {
+      const prepared = await ctx.send.estimate(who, input, bulk);
+      const body = bulk ? renderBulk(prepared, input.recipients.length, true) : renderSend(prepared, true);
+      return reply.code(200).send(body);
+    }
+    const key = idempotencyKey(request);
+    const outcome = await ctx.send.send(who, input, bulk, key === undefined ? undefined : {
+      key,
+      requestHash: createHash('sha256').update(`${request.method} ${request.routeOptions.url}\n${JSON.stringify(request.body)}`).digest('hex'),
+      render: (p) => ({ statusCode: 202, body: JSON.stringify(render(p)) }),
+    });
+    if (outcome.kind === 'replay') {
+      return reply.code(outcome.stored.statusCode).header('idempotent-replayed', 'true').type('application/json; charset=utf-8').send(outcome.stored.body);
+    }
+    ctx.metrics.accepted.inc({ lane: outcome.prepared.messages[0]!.lane }, outcome.prepared.messages.length);
+    return reply.code(202).send(render(outcome.prepared));
+  }
+}
+
+function caller(request: FastifyRequest): Caller {
+  const principal = request.principal;
+  if (!principal) throw new DakiyaError('ERR_UNAUTHORIZED');
+  return { accountId: principal.account.id, keyId: principal.key.id, keyMode: principal.key.mode };
+}
+
+function idempotencyKey(request: FastifyRequest): string | undefined {
+  const raw = request.headers['idempotency-key'];
+  if (raw === undefined) return undefined;
+  if (typeof raw !== 'string' || !/^[\x21-\x7e]{1,255}$/.test(raw)) {
+    throw new DakiyaError('ERR_INVALID_REQUEST', 'Idempotency-Key must be 1-255 visible ASCII characters', { field: 'Idempotency-Key' });
+  }
+  return raw;
+}
+
+const offsetTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+function toSendRequest(body: Common, recipients: SendRequest['recipients']): SendRequest {
+  let scheduleAt: number | undefined;
+  if (body.schedule_at !== undefined) {
+    scheduleAt = offsetTime.test(body.schedule_at) ? Date.parse(body.schedule_at) : Number.NaN;
+    if (Number.isNaN(scheduleAt)) throw new DakiyaError('ERR_INVALID_SCHEDULE', 'schedule_at must be ISO 8601 with an offset, e.g. 2026-05-31T10:00:00+05:30', { field: 'schedule_at' });
+  }
+  return {
+    recipients,
+    sender: body.sender,
+    category: body.category,
+    ...(body.message !== undefined && { message: body.message }),
+    ...(body.template_id !== undefined && { templateId: body.template_id }),
+    ...(body.variables !== undefined && { variables: body.variables }),
+    ...(body.route !== undefined && { route: body.route }),
+    ...(body.unicode !== undefined && { unicode: body.unicode }),
+    ...(body.flash !== undefined && { flash: body.flash }),
+    ...(body.correlation_id !== undefined && { correlationId: body.correlation_id }),
+    ...(scheduleAt !== undefined && { scheduleAt }),
+    ...(body.queue_until_window_opens !== undefined && { queueUntilWindowOpens: body.queue_until_window_opens }),
+    ...(body.validity_period !== undefined && { validitySeconds: body.validity_period }),
+  };
+}

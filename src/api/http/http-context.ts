@@ -1,0 +1,29 @@
+// What every HTTP face shares: the services, config, metrics, and the authentication and error
+// classification hooks, built once by the server and handed to each dialect plugin.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Config } from '../../config/config-schema.ts';
+import type { DakiyaError } from '../../domain/errors.ts';
+import type { Metrics } from '../../observability/metrics.ts';
+import type { AdminService } from '../../services/admin-service.ts';
+import type { AuthService, Principal } from '../../services/auth-service.ts';
+import type { ReportService } from '../../services/report-service.ts';
+import type { SendService } from '../../services/send-service.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}
+
+export interface HttpContext {
+  config: Readonly<Config>;
+  send: SendService;
+  reports: ReportService;
+  admin: AdminService;
+  auth: AuthService;
+  metrics: Metrics;
+  /** onRequest hook: API key → principal, then the key's rate limit. */
+  authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  /** Any thrown value → a catalogue error; unexpected ones are logged with the request id. */
+  classify: (error: unknown, request: FastifyRequest) => DakiyaError;
+}

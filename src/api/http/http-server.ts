@@ -1,0 +1,76 @@
+// Builds the Fastify server: health, readiness and metrics endpoints, the native /v1 dialect and
+// the admin API, with authentication, per-key rate limits and one error classification.
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import type { Clock } from '../../domain/clock.ts';
+import { DakiyaError } from '../../domain/errors.ts';
+import { adminApi } from '../admin/admin-routes.ts';
+import { nativeV1 } from '../dialects/native-v1/native-routes.ts';
+import { bearerOrQueryToken } from './credentials.ts';
+import type { HttpContext } from './http-context.ts';
+import { toDakiyaError } from './http-errors.ts';
+import { RateLimiter } from './rate-limiter.ts';
+
+export interface HttpServerDeps extends Omit<HttpContext, 'authenticate' | 'classify'> {
+  logger: Logger;
+  clock: Clock;
+  /** Readiness: false while starting or draining. */
+  ready: () => boolean;
+}
+
+export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInstance> {
+  const { config, metrics } = deps;
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    // Per-request log lines would cost more than the request at 25k/s; errors are still logged.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: config.server.bodyLimitBytes,
+    trustProxy: config.server.trustProxy,
+    return503OnClosing: true,
+    keepAliveTimeout: 65_000,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
+  });
+
+  const limiter = new RateLimiter(deps.clock);
+  const ctx: HttpContext = {
+    ...deps,
+    async authenticate(request, reply) {
+      const principal = await deps.auth.authenticate(bearerOrQueryToken(request.headers, request.query), request.ip);
+      request.principal = principal;
+      const limit = principal.account.rateLimitPerMinute ?? config.rateLimit.requestsPerMinute;
+      const decision = limiter.check(principal.key.id, limit);
+      reply.header('ratelimit-limit', decision.limit).header('ratelimit-remaining', decision.remaining).header('ratelimit-reset', decision.resetSeconds);
+      if (!decision.allowed) {
+        throw new DakiyaError('ERR_RATE_LIMIT_EXCEEDED', `Rate limit of ${limit} requests per minute exceeded; retry after ${decision.resetSeconds} s.`, { retry_after: decision.resetSeconds });
+      }
+    },
+    classify(error, request: FastifyRequest) {
+      const e = toDakiyaError(error);
+      if (e.code === 'ERR_INTERNAL') request.log.error({ err: error, reqId: request.id }, 'request failed');
+      metrics.rejected.inc({ error_code: e.code });
+      return e;
+    },
+  };
+
+  app.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.httpRequests.inc({ route, status: reply.statusCode });
+    metrics.httpDuration.observe({ route }, reply.elapsedTime / 1000);
+    done();
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => (deps.ready() ? { status: 'ready' } : reply.code(503).send({ status: 'not_ready' })));
+  if (config.metrics.enabled) {
+    app.get('/metrics', async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+  }
+
+  await app.register(nativeV1(ctx), { prefix: '/v1' });
+  await app.register(adminApi(ctx), { prefix: '/admin/v1' });
+  app.setNotFoundHandler((request, reply) => reply.code(404).send({ status: 'error', code: 404, error_code: 'ERR_NOT_FOUND', message: `No endpoint ${request.method} ${request.url.split('?')[0]}.` }));
+  app.setErrorHandler((error, request, reply) => {
+    const e = ctx.classify(error, request);
+    return reply.code(e.status).send({ status: 'error', code: e.status, error_code: e.code, message: e.message });
+  });
+  return app;
+}

@@ -1,0 +1,33 @@
+// `dakiya <command>`: serve, and the operator's commands. Every command reads the same data dir
+// as `serve` (DAKIYA_DATA_DIR) and works while it runs (SQLite WAL allows one writer at a time).
+import { Command } from 'commander';
+import { loadConfig } from '../config/load-config.ts';
+import { accountCommands } from './account-commands.ts';
+import { listCommands } from './list-commands.ts';
+import { serveCommand } from './serve-command.ts';
+
+export function buildCli(env: Record<string, string | undefined> = process.env): Command {
+  const program = new Command('dakiya')
+    .description('Dakiya messaging gateway')
+    .option('--config <file>', 'JSON config file (also DAKIYA_CONFIG)')
+    .option('--data-dir <dir>', 'data directory (also DAKIYA_DATA_DIR)')
+    .showHelpAfterError();
+  const config = () => {
+    const o = program.opts<{ config?: string; dataDir?: string }>();
+    return loadConfig({ env, ...(o.config !== undefined && { file: o.config }), flags: { ...(o.dataDir !== undefined && { dataDir: o.dataDir }) } });
+  };
+  serveCommand(program, config);
+  accountCommands(program, config);
+  listCommands(program, config);
+  return program;
+}
+
+export async function runCli(argv: string[]): Promise<void> {
+  try {
+    await buildCli().parseAsync(argv);
+  } catch (error) {
+    const e = error as { code?: string; message?: string };
+    process.stderr.write(`dakiya: ${e.code ? `${e.code}: ` : ''}${e.message ?? String(error)}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,87 @@
+// The one configuration schema: every setting Dakiya reads at boot, with its default and meaning.
+// Environment names, docs/reference/config.md and validation all derive from this file alone.
+import Type, { type Static, type TProperties } from 'typebox';
+
+// Sections reject unknown keys so a misspelt setting in a config file fails at boot instead of
+// silently keeping its default.
+function section<Properties extends TProperties>(properties: Properties) {
+  return Type.Object(properties, { additionalProperties: false });
+}
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export const ConfigSchema = section({
+  dataDir: Type.String({ default: './data', description: 'Directory for the SQLite database and the pepper file.' }),
+  server: section({
+    host: Type.String({ default: '0.0.0.0', description: 'Address the HTTP server listens on.' }),
+    port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080, description: 'TCP port the HTTP server listens on (0 picks a free port).' }),
+    trustProxy: Type.Boolean({ default: false, description: 'Trust X-Forwarded-For for client IPs; enable only behind a proxy you run.' }),
+    bodyLimitBytes: Type.Integer({ minimum: 1, default: 1048576, description: 'Largest request body accepted, in bytes (all endpoints but bulk).' }),
+    bulkBodyLimitBytes: Type.Integer({ minimum: 1, default: 16777216, description: 'Body limit of POST /v1/sms/bulk, in bytes.' }),
+  }),
+  store: section({
+    // A union of one literal for now: 'postgres' joins it when store/postgres/ lands.
+    driver: Type.Union([Type.Literal('sqlite')], { default: 'sqlite', description: 'Storage engine.' }),
+    sqlite: section({
+      filename: Type.String({ default: 'dakiya.db', description: 'Database file name, relative to dataDir.' }),
+      synchronous: Type.Union([Type.Literal('full'), Type.Literal('normal')], {
+        default: 'full',
+        description: "SQLite synchronous mode: 'full' survives power loss, 'normal' only a process crash.",
+      }),
+    }),
+    groupCommit: section({
+      maxBatch: Type.Integer({ minimum: 1, default: 1000, description: 'Most requests committed in one transaction.' }),
+      maxDelayMs: Type.Number({ minimum: 0, default: 0, description: 'How long the first request of a commit waits for company, in ms (0 = next tick).' }),
+    }),
+  }),
+  log: section({
+    level: Type.Union(logLevels.map((level) => Type.Literal(level)), { default: 'info', description: 'Least severe level written to the log.' }),
+    redact: Type.Boolean({ default: true, description: 'Mask phone numbers and message bodies in logs.' }),
+  }),
+  security: section({
+    pepperFile: Type.String({
+      default: 'pepper',
+      description: 'Secret for keyed hashes of API keys, relative to dataDir; created on first start with mode 0600.',
+    }),
+    adminToken: Type.Optional(Type.String({ minLength: 1, description: 'Fixed operator token for the admin API; when unset, one is generated on first start.' })),
+  }),
+  rateLimit: section({
+    requestsPerMinute: Type.Integer({ minimum: 1, default: 1000, description: 'Default request limit per API key (seed 004); a key may carry its own.' }),
+  }),
+  messages: section({
+    maxSegments: Type.Integer({ minimum: 1, maximum: 255, default: 10, description: 'Most segments one message may have.' }),
+    defaultValiditySeconds: Type.Integer({ minimum: 60, default: 86400, description: 'How long a message may wait for delivery when the request sets no validity, in seconds.' }),
+    maxScheduleDays: Type.Integer({ minimum: 1, default: 90, description: 'How far ahead a message may be scheduled, in days.' }),
+  }),
+  dlt: section({
+    enforce: Type.Boolean({ default: true, description: 'Require a registered DLT template for messages to Indian numbers.' }),
+    maxVariableLength: Type.Integer({ minimum: 1, maximum: 500, default: 30, description: 'Most characters one template variable may take.' }),
+  }),
+  promotionalWindow: section({
+    start: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', default: '09:00', description: 'Daily opening of the promotional window (HH:MM, in timeZone).' }),
+    end: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', default: '21:00', description: 'Daily closing of the promotional window (HH:MM, in timeZone).' }),
+    timeZone: Type.String({ minLength: 1, default: 'Asia/Kolkata', description: 'IANA time zone of the promotional window.' }),
+  }),
+  bulk: section({
+    maxRecipients: Type.Integer({ minimum: 1, default: 50000, description: 'Most recipients in one bulk request.' }),
+  }),
+  dispatch: section({
+    batchSize: Type.Integer({ minimum: 1, default: 500, description: 'Most due messages the dispatcher claims at once.' }),
+    pollIntervalMs: Type.Integer({ minimum: 1, default: 200, description: 'How often an idle dispatcher looks for due messages, in ms.' }),
+    maxInFlight: Type.Integer({ minimum: 1, default: 5000, description: 'Submissions outstanding per lane.' }),
+    retryBackoffMs: Type.Integer({ minimum: 0, default: 2000, description: 'Wait before retrying a submission that failed temporarily, in ms.' }),
+  }),
+  sandbox: section({
+    latencyMs: Type.Integer({ minimum: 0, default: 0, description: 'Submit latency of the sandbox channel, in ms.' }),
+    receiptDelayMs: Type.Integer({ minimum: 0, default: 50, description: 'Time from submit to receipt in the sandbox channel, in ms.' }),
+    unreachableRetryMs: Type.Integer({ minimum: 0, default: 2000, description: 'Retry delay for sandbox messages to simulated unreachable handsets, in ms.' }),
+  }),
+  metrics: section({
+    enabled: Type.Boolean({ default: true, description: 'Collect and expose Prometheus metrics.' }),
+  }),
+  firstStart: section({
+    demo: Type.Boolean({ default: true, description: 'Create the demo account on an empty database.' }),
+  }),
+});
+
+export type Config = Static<typeof ConfigSchema>;

@@ -1,0 +1,173 @@
+// The composition root: config → store → channels → services → HTTP API + workers. Only this file
+// (and the CLI's store opener) names concrete implementations.
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { buildHttpServer } from './api/http/http-server.ts';
+import type { Channel } from './channels/channel.ts';
+import { SandboxChannel } from './channels/sandbox/sandbox-channel.ts';
+import type { Config } from './config/config-schema.ts';
+import { type Clock, systemClock } from './domain/clock.ts';
+import { type IdGenerator, uuidv7Generator } from './domain/ids.ts';
+import { lanes } from './domain/message.ts';
+import { defaultRoutes } from './domain/route.ts';
+import { createLogger } from './observability/logger.ts';
+import { Metrics } from './observability/metrics.ts';
+import { AdminService } from './services/admin-service.ts';
+import { AuthService } from './services/auth-service.ts';
+import { ReportService } from './services/report-service.ts';
+import { SecretHasher } from './services/secret-hasher.ts';
+import { SendService } from './services/send-service.ts';
+import { SendingProfileCache } from './services/sending-profile-cache.ts';
+import type { SendPolicy } from './services/send-policy.ts';
+import { SqliteStore } from './store/sqlite/sqlite-store.ts';
+import type { Store } from './store/store.ts';
+import { DispatchWorker } from './workers/dispatch-worker.ts';
+import { ReceiptWorker } from './workers/receipt-worker.ts';
+
+export interface Core {
+  config: Readonly<Config>;
+  store: Store;
+  clock: Clock;
+  ids: IdGenerator;
+  hasher: SecretHasher;
+  profiles: SendingProfileCache;
+  auth: AuthService;
+  admin: AdminService;
+}
+
+/** Opens the data dir and store and builds the services the CLI and the server share. */
+export async function openCore(config: Readonly<Config>, clock: Clock = systemClock): Promise<Core> {
+  const dataDir = resolve(config.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const store = await SqliteStore.open({
+    filename: join(dataDir, config.store.sqlite.filename),
+    synchronous: config.store.sqlite.synchronous,
+    groupCommit: config.store.groupCommit,
+  });
+  const ids = uuidv7Generator(clock);
+  const hasher = new SecretHasher(readOrCreatePepper(join(dataDir, config.security.pepperFile)));
+  const profiles = new SendingProfileCache(store, clock);
+  const auth = new AuthService({ store, hasher, clock });
+  const admin = new AdminService({ store, hasher, clock, ids, profiles, auth });
+  if ((await store.listRoutes()).length === 0) for (const route of defaultRoutes) await store.upsertRoute(route);
+  return { config, store, clock, ids, hasher, profiles, auth, admin };
+}
+
+/** The pepper lives beside the database, not in it: a copied database alone cannot verify keys. */
+function readOrCreatePepper(path: string): Buffer {
+  if (!existsSync(path)) {
+    writeFileSync(path, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
+  }
+  chmodSync(path, 0o600);
+  return Buffer.from(readFileSync(path, 'utf8').trim(), 'hex');
+}
+
+export interface FirstStart {
+  operatorToken: string;
+  demo?: { accountId: string; apiKey: string; sender: string; templateId: string; message: string };
+}
+
+export const demo = { sender: 'DAKIYA', templateId: 'DAKIYA-DEMO-1', text: 'Your Dakiya demo code is {#num#}. - DAKIYA', message: 'Your Dakiya demo code is 482913. - DAKIYA' } as const;
+
+/** On an empty database: an operator token and (unless disabled) a demo account ready to send. */
+export async function firstStart(core: Core): Promise<FirstStart | undefined> {
+  if ((await core.store.countOperatorTokens()) > 0) return undefined;
+  const operatorToken = await core.admin.createOperatorToken(core.config.security.adminToken);
+  if (!core.config.firstStart.demo) return { operatorToken };
+  const credits = Object.fromEntries((await core.store.listRoutes()).map((r) => [r.id, 10_000]));
+  const { account, apiKey } = await core.admin.createAccount({ name: 'Demo account', credits });
+  await core.admin.addSender(account.id, demo.sender);
+  await core.admin.addTemplate(account.id, { templateId: demo.templateId, sender: demo.sender, category: 'transactional', text: demo.text });
+  return { operatorToken, demo: { accountId: account.id, apiKey, sender: demo.sender, templateId: demo.templateId, message: demo.message } };
+}
+
+export interface Gateway {
+  core: Core;
+  http: FastifyInstance;
+  logger: Logger;
+  metrics: Metrics;
+  url: string;
+  channel: Channel;
+  stop(): Promise<void>;
+}
+
+export interface GatewayOptions {
+  clock?: Clock;
+  logger?: Logger;
+  channel?: Channel;
+  /** false: build everything but do not open a port (tests use http.inject). */
+  listen?: boolean;
+}
+
+export async function startGateway(config: Readonly<Config>, options: GatewayOptions = {}): Promise<Gateway> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger({ level: config.log.level, redact: config.log.redact });
+  const metrics = new Metrics();
+  const core = await openCore(config, clock);
+  const { store } = core;
+  let ready = false;
+
+  const recovered = await store.recoverInDoubt(clock.now());
+  if (recovered.length > 0) logger.warn({ count: recovered.length }, 'in-doubt submissions from the previous run resolved');
+
+  const channel = options.channel ?? new SandboxChannel(config.sandbox, clock);
+  const onError = (worker: string) => (error: unknown) => {
+    metrics.workerErrors.inc({ worker });
+    logger.error({ err: error, worker }, 'worker error');
+  };
+  const receipts = new ReceiptWorker(store, { onTransitions: (t) => metrics.recordTransitions(t), onError: onError('receipts') });
+  channel.onReceipts(receipts.accept);
+  if (channel.resume) {
+    for (let after: string | undefined, page; (page = await store.listAwaitingReceipt(after, 10_000)).length > 0; after = page.at(-1)?.id) {
+      channel.resume(page);
+    }
+  }
+  const workers = new Map(lanes.map((lane) => [lane, new DispatchWorker(lane, {
+    store, clock, channelFor: () => channel, options: config.dispatch,
+    events: { onTransitions: (t) => metrics.recordTransitions(t), onError: onError(`dispatch-${lane}`) },
+  })]));
+
+  const policy: SendPolicy = {
+    maxSegments: config.messages.maxSegments,
+    maxVariableLength: config.dlt.maxVariableLength,
+    defaultValiditySeconds: config.messages.defaultValiditySeconds,
+    maxScheduleDays: config.messages.maxScheduleDays,
+    dltEnforce: config.dlt.enforce,
+    promotionalWindow: config.promotionalWindow,
+    maxRecipients: config.bulk.maxRecipients,
+  };
+  const send = new SendService({
+    store, profiles: core.profiles, clock, ids: core.ids, policy,
+    onAccepted: (touched) => { for (const lane of touched) workers.get(lane)?.wake(); },
+  });
+  const http = await buildHttpServer({
+    config, logger, clock, metrics, send, reports: new ReportService(store), admin: core.admin, auth: core.auth, ready: () => ready,
+  });
+  for (const w of workers.values()) w.start();
+  metrics.channelUp.set({ channel: channel.name }, 1);
+
+  let url = '';
+  if (options.listen !== false) {
+    url = await http.listen({ host: config.server.host, port: config.server.port });
+  }
+  ready = true;
+
+  let stopping: Promise<void> | undefined;
+  return {
+    core, http, logger, metrics, url, channel,
+    stop() {
+      stopping ??= (async () => {
+        ready = false;
+        await http.close();
+        await Promise.all([...workers.values()].map((w) => w.stop()));
+        await channel.close();
+        await receipts.stop();
+        await store.close();
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,295 @@
+// The send use case: validates a request against the account's routes, senders, templates, DND and
+// the sending window, prices it, and commits it durably before anyone is told it was accepted.
+import type { DltTemplate, KeyMode, SenderId } from '../domain/account.ts';
+import type { Clock } from '../domain/clock.ts';
+import { creditsFor } from '../domain/credit.ts';
+import { DakiyaError, type ErrorCode } from '../domain/errors.ts';
+import type { IdGenerator } from '../domain/ids.ts';
+import { buildText, checkAgainstTemplate, type Content, planContent } from '../domain/message-content.ts';
+import { type Lane, laneFor, type MessageCategory, type NewMessage } from '../domain/message.ts';
+import { isWithinWindow, nextWindowOpening } from '../domain/promotional-window.ts';
+import { normaliseRecipient } from '../domain/recipient.ts';
+import { type Route, routeAccepts } from '../domain/route.ts';
+import { normaliseSenderId } from '../domain/sender-id.ts';
+import type { SendingProfile, Store, StoredResponse } from '../store/store.ts';
+import type { SendingProfileCache } from './sending-profile-cache.ts';
+import type { SendPolicy } from './send-policy.ts';
+
+export type Variables = readonly string[] | Readonly<Record<string, string>>;
+
+export interface Recipient {
+  to: string;
+  message?: string;
+  variables?: Variables;
+}
+
+export interface SendRequest {
+  recipients: readonly Recipient[];
+  sender: string;
+  message?: string;
+  templateId?: string;
+  variables?: Variables;
+  category: MessageCategory;
+  route?: string;
+  unicode?: boolean;
+  flash?: boolean;
+  correlationId?: string;
+  /** Epoch ms. */
+  scheduleAt?: number;
+  queueUntilWindowOpens?: boolean;
+  validitySeconds?: number;
+}
+
+export interface Caller {
+  accountId: string;
+  keyId: string;
+  keyMode: KeyMode;
+}
+
+export interface Rejection {
+  index: number;
+  to: string;
+  error: DakiyaError;
+}
+
+export interface Prepared {
+  route: Route;
+  messages: NewMessage[];
+  rejected: Rejection[];
+  debit: number;
+  dueAt: number;
+  scheduled: boolean;
+  createdAt: number;
+  batchId: string | null;
+}
+
+export interface IdempotencyOptions {
+  key: string;
+  requestHash: string;
+  /** The dialect's response for this result, stored with it and replayed for a repeat. */
+  render: (prepared: Prepared) => { statusCode: number; body: string };
+}
+
+export type SendOutcome = { kind: 'accepted'; prepared: Prepared } | { kind: 'replay'; stored: StoredResponse };
+
+export class SendService {
+  #store: Store;
+  #profiles: SendingProfileCache;
+  #clock: Clock;
+  #ids: IdGenerator;
+  #policy: SendPolicy;
+  #onAccepted: (lanes: ReadonlySet<Lane>) => void;
+
+  constructor(deps: { store: Store; profiles: SendingProfileCache; clock: Clock; ids: IdGenerator; policy: SendPolicy; onAccepted?: (lanes: ReadonlySet<Lane>) => void }) {
+    this.#store = deps.store;
+    this.#profiles = deps.profiles;
+    this.#clock = deps.clock;
+    this.#ids = deps.ids;
+    this.#policy = deps.policy;
+    this.#onAccepted = deps.onAccepted ?? (() => {});
+  }
+
+  /** Validates and prices without storing or charging anything (estimate and test_mode). */
+  async estimate(caller: Caller, request: SendRequest, bulk: boolean): Promise<Prepared> {
+    return this.#prepare(caller, request, bulk);
+  }
+
+  /**
+   * Accepts a request. A single send (bulk = false) fails as a whole on its one recipient's error;
+   * a bulk send accepts the valid recipients and lists the others, failing only when none is valid.
+   */
+  async send(caller: Caller, request: SendRequest, bulk: boolean, idempotency?: IdempotencyOptions): Promise<SendOutcome> {
+    if (idempotency) {
+      const stored = await this.#store.findIdempotentResponse(caller.accountId, idempotency.key);
+      if (stored) return this.#replay(stored, idempotency);
+    }
+    const prepared = await this.#prepare(caller, request, bulk);
+    const response = idempotency && { key: idempotency.key, response: { requestHash: idempotency.requestHash, ...idempotency.render(prepared) } };
+    const result = await this.#store.accept({
+      accountId: caller.accountId,
+      routeId: prepared.route.id,
+      debit: prepared.debit,
+      messages: prepared.messages,
+      ...(prepared.batchId !== null && {
+        batch: {
+          id: prepared.batchId, accountId: caller.accountId, routeId: prepared.route.id, totalRecipients: request.recipients.length,
+          acceptedRecipients: prepared.messages.length, createdAt: prepared.createdAt, scheduledAt: prepared.scheduled ? prepared.dueAt : null,
+        },
+      }),
+      ...(response && { idempotency: response }),
+    });
+    if (!result.ok) {
+      if (result.reason === 'idempotent_replay') return this.#replay(result.stored, idempotency!);
+      throw new DakiyaError('ERR_INSUFFICIENT_CREDITS',
+        `Account balance on route ${prepared.route.id} is too low: ${prepared.debit} credits needed, ${result.balance} available. Recharge credits.`,
+        { route: prepared.route.id, required: prepared.debit, balance: result.balance });
+    }
+    this.#onAccepted(new Set(prepared.messages.map((m) => m.lane)));
+    return { kind: 'accepted', prepared };
+  }
+
+  #replay(stored: StoredResponse, idempotency: IdempotencyOptions): SendOutcome {
+    if (stored.requestHash !== idempotency.requestHash) throw new DakiyaError('ERR_IDEMPOTENCY_KEY_REUSED');
+    return { kind: 'replay', stored };
+  }
+
+  async #prepare(caller: Caller, request: SendRequest, bulk: boolean): Promise<Prepared> {
+    const policy = this.#policy;
+    const now = this.#clock.now();
+    if (request.recipients.length === 0) throw new DakiyaError('ERR_INVALID_REQUEST', 'at least one recipient is required', { field: 'to' });
+    if (request.recipients.length > policy.maxRecipients) {
+      throw new DakiyaError('ERR_TOO_MANY_RECIPIENTS', `At most ${policy.maxRecipients} recipients per request; this one has ${request.recipients.length}.`);
+    }
+    const profile = await this.#profiles.get(caller.accountId);
+    if (!profile) throw new DakiyaError('ERR_UNAUTHORIZED');
+    if (profile.account.status !== 'active') throw new DakiyaError('ERR_ACCOUNT_SUSPENDED');
+
+    const route = resolveRoute(profile, request);
+    const sender = resolveSender(profile, request.sender);
+    const template = request.templateId === undefined ? undefined : resolveTemplate(profile, request.templateId, request.category, sender.sender);
+    const { dueAt, scheduled } = this.#dueTime(request, now);
+    const validity = request.validitySeconds ?? policy.defaultValiditySeconds;
+    const expiresAt = dueAt + validity * 1000;
+    const lane = laneFor(request.category, bulk);
+    const allowInternational = route.category === 'international';
+
+    // Content shared by every recipient is planned once; per-recipient text only when it differs.
+    const shared = new Map<string, Content>();
+    const contentFor = (r: Recipient): Content => {
+      let text = r.message ?? request.message;
+      const variables = r.variables ?? request.variables;
+      if (template) {
+        if (text === undefined) {
+          if (variables === undefined) throw new DakiyaError('ERR_INVALID_REQUEST', 'give message or variables with template_id', { field: 'message' });
+          text = buildText(template, variables, policy);
+        }
+      } else if (text === undefined) {
+        throw new DakiyaError('ERR_INVALID_REQUEST', 'message is required', { field: 'message' });
+      }
+      let content = shared.get(text);
+      if (!content) {
+        if (template) checkAgainstTemplate(template, text, policy);
+        content = planContent(text, request.unicode, policy);
+        if (shared.size < 1024) shared.set(text, content);
+      }
+      return content;
+    };
+
+    const batchId = bulk ? this.#ids() : null;
+    const messages: NewMessage[] = [];
+    const rejected: Rejection[] = [];
+    const recipients = request.recipients;
+    const normalised: string[] = new Array(recipients.length);
+    for (let i = 0; i < recipients.length; i++) {
+      const r = recipients[i]!;
+      const number = normaliseRecipient(r.to, { allowInternational });
+      if (!number.ok) {
+        rejected.push({ index: i, to: r.to, error: new DakiyaError('ERR_INVALID_MOBILE', `${number.reason}`, { to: r.to }) });
+        continue;
+      }
+      if (number.domestic && !template && policy.dltEnforce) {
+        rejected.push({ index: i, to: r.to, error: new DakiyaError('ERR_TEMPLATE_REQUIRED') });
+        continue;
+      }
+      normalised[i] = number.msisdn;
+    }
+    const dnd = request.category === 'promotional'
+      ? await this.#store.findDnd(normalised.filter((n) => n !== undefined))
+      : undefined;
+
+    let debit = 0;
+    for (let i = 0; i < recipients.length; i++) {
+      const msisdn = normalised[i];
+      if (msisdn === undefined) continue;
+      const r = recipients[i]!;
+      if (dnd?.has(msisdn)) {
+        rejected.push({ index: i, to: r.to, error: new DakiyaError('ERR_DND_SUBSCRIBER', undefined, { to: r.to }) });
+        continue;
+      }
+      let content: Content;
+      try {
+        content = contentFor(r);
+      } catch (error) {
+        if (!(error instanceof DakiyaError) || !bulk) throw error;
+        rejected.push({ index: i, to: r.to, error });
+        continue;
+      }
+      const credits = creditsFor(content.segments, route.pricePerSegment);
+      debit += credits;
+      messages.push({
+        id: this.#ids(), accountId: caller.accountId, batchId, routeId: route.id, category: request.category, lane,
+        recipient: msisdn, sender: sender.sender, body: content.text, templateId: template?.templateId ?? null,
+        encoding: content.encoding, segments: content.segments, flash: request.flash === true, credits,
+        status: scheduled ? 'SCHEDULED' : 'QUEUED', correlationId: request.correlationId ?? null,
+        dueAt, expiresAt, createdAt: now,
+      });
+    }
+    rejected.sort((a, b) => a.index - b.index);
+    if (messages.length === 0) throw noneValid(rejected, bulk);
+    return { route, messages, rejected, debit, dueAt, scheduled, createdAt: now, batchId };
+  }
+
+  #dueTime(request: SendRequest, now: number): { dueAt: number; scheduled: boolean } {
+    const policy = this.#policy;
+    let dueAt = now;
+    if (request.scheduleAt !== undefined) {
+      // A minute of grace for clients whose clock runs slightly ahead of ours.
+      if (!Number.isFinite(request.scheduleAt) || request.scheduleAt < now - 60_000 || request.scheduleAt > now + policy.maxScheduleDays * 86_400_000) {
+        throw new DakiyaError('ERR_INVALID_SCHEDULE', `schedule_at must be in the future and within ${policy.maxScheduleDays} days.`, { field: 'schedule_at' });
+      }
+      dueAt = Math.max(now, request.scheduleAt);
+    }
+    if (request.category === 'promotional' && !isWithinWindow(policy.promotionalWindow, new Date(dueAt))) {
+      if (!request.queueUntilWindowOpens) {
+        const w = policy.promotionalWindow;
+        throw new DakiyaError('ERR_PROMOTIONAL_WINDOW_CLOSED',
+          `Promotional messages may only be sent ${w.start}-${w.end} ${w.timeZone}; schedule it inside the window or set queue_until_window_opens.`,
+          { window_start: w.start, window_end: w.end, time_zone: w.timeZone, next_opening: new Date(nextWindowOpening(w, new Date(dueAt)).getTime()).toISOString() });
+      }
+      dueAt = nextWindowOpening(policy.promotionalWindow, new Date(dueAt)).getTime();
+    }
+    return { dueAt, scheduled: dueAt > now };
+  }
+}
+
+function noneValid(rejected: Rejection[], bulk: boolean): DakiyaError {
+  const first = rejected[0]!.error;
+  if (!bulk) return first;
+  const codes = new Set<ErrorCode>(rejected.map((r) => r.error.code));
+  const list = rejected.map((r) => ({ to: r.to, error_code: r.error.code }));
+  if (codes.size === 1) return new DakiyaError(first.code, first.message, { ...first.details, rejected: list });
+  return new DakiyaError('ERR_NO_VALID_RECIPIENTS', undefined, { rejected: list });
+}
+
+function resolveRoute(profile: SendingProfile, request: SendRequest): Route {
+  const wanted = request.route ?? request.category;
+  const route = profile.routes.find((r) => r.id === wanted) ?? (request.route === undefined ? profile.routes.find((r) => r.category === request.category && r.enabled) : undefined);
+  if (!route || !route.enabled || !profile.enabledRouteIds.includes(route.id)) {
+    throw new DakiyaError('ERR_ROUTE_NOT_FOUND', `Route ${wanted} does not exist or is not enabled for this account.`, { route: wanted });
+  }
+  if (!routeAccepts(route, request.category)) {
+    throw new DakiyaError('ERR_ROUTE_NOT_FOUND', `Route ${route.id} carries ${route.category} traffic, not ${request.category}.`, { route: route.id });
+  }
+  return route;
+}
+
+function resolveSender(profile: SendingProfile, raw: string): SenderId {
+  const name = normaliseSenderId(raw);
+  const sender = profile.senders.find((s) => s.sender === name);
+  if (!sender) throw new DakiyaError('ERR_SENDER_NOT_REGISTERED', `Sender ID ${name} is not registered for this account.`, { sender: name });
+  if (sender.status !== 'active') throw new DakiyaError('ERR_SENDER_SUSPENDED', undefined, { sender: name });
+  return sender;
+}
+
+function resolveTemplate(profile: SendingProfile, templateId: string, category: MessageCategory, sender: string): DltTemplate {
+  const template = profile.templates.find((t) => t.templateId === templateId);
+  if (!template) throw new DakiyaError('ERR_TEMPLATE_NOT_FOUND', `Template ID ${templateId} does not exist for this account.`, { template_id: templateId });
+  if (template.status !== 'active') throw new DakiyaError('ERR_DLT_TEMPLATE_SUSPENDED', undefined, { template_id: templateId });
+  if (template.category !== category) {
+    throw new DakiyaError('ERR_TEMPLATE_CATEGORY_MISMATCH', `Template ${templateId} is registered as ${template.category}, not ${category}.`, { template_id: templateId });
+  }
+  if (template.sender !== sender) {
+    throw new DakiyaError('ERR_TEMPLATE_CATEGORY_MISMATCH', `Template ${templateId} is registered for sender ${template.sender}, not ${sender}.`, { template_id: templateId });
+  }
+  return template;
+}

@@ -1,0 +1,37 @@
+// Opens the SQLite database file with the pragmas Dakiya relies on and brings its schema up to date.
+import Database from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect, type Migration } from 'kysely';
+import * as initial from './migrations/0001-initial.ts';
+
+const migrations: Record<string, Migration> = {
+  '0001-initial': initial,
+};
+
+export interface SqliteOptions {
+  filename: string;
+  /** 'full' syncs the WAL on every commit (survives power loss); 'normal' survives a process crash. */
+  synchronous: 'full' | 'normal';
+}
+
+export async function openSqlite(options: SqliteOptions): Promise<Database.Database> {
+  const db = new Database(options.filename);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+  // Several processes share the file (serve and the CLI): wait for the writer rather than fail.
+  db.pragma('busy_timeout = 5000');
+  db.pragma('cache_size = -32000');
+  db.pragma('temp_store = MEMORY');
+  await migrate(db);
+  return db;
+}
+
+async function migrate(db: Database.Database): Promise<void> {
+  const kysely = new Kysely<unknown>({ dialect: new SqliteDialect({ database: db }) });
+  const migrator = new Migrator({ db: kysely, provider: { getMigrations: async () => migrations } });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${String(error)}`, { cause: error });
+  }
+  // Not kysely.destroy(): that would close the better-sqlite3 handle we keep using.
+}

@@ -1,0 +1,77 @@
+// Row shapes of the SQLite tables and their mapping to domain objects.
+import type { Account, ApiKey, DltTemplate, SenderId } from '../../domain/account.ts';
+import type { Message } from '../../domain/message.ts';
+import type { Route } from '../../domain/route.ts';
+import type { LedgerEntry } from '../store.ts';
+
+export interface MessageRow {
+  id: string; account_id: string; batch_id: string | null; route_id: string; category: string; lane: string;
+  recipient: string; sender: string; body: string; template_id: string | null; encoding: string; segments: number;
+  flash: number; credits: number; status: string; error_code: string | null; correlation_id: string | null;
+  due_at: number; expires_at: number; created_at: number; submitted_at: number | null; done_at: number | null;
+  carrier_id: string | null; attempts: number;
+}
+
+export function toMessage(r: MessageRow): Message {
+  return {
+    id: r.id, accountId: r.account_id, batchId: r.batch_id, routeId: r.route_id,
+    category: r.category as Message['category'], lane: r.lane as Message['lane'], recipient: r.recipient,
+    sender: r.sender, body: r.body, templateId: r.template_id, encoding: r.encoding as Message['encoding'],
+    segments: r.segments, flash: r.flash === 1, credits: r.credits, status: r.status as Message['status'],
+    errorCode: r.error_code, correlationId: r.correlation_id, dueAt: r.due_at, expiresAt: r.expires_at,
+    createdAt: r.created_at, submittedAt: r.submitted_at, doneAt: r.done_at, carrierId: r.carrier_id, attempts: r.attempts,
+  };
+}
+
+export interface AccountRow { id: string; name: string; status: string; rate_limit_per_minute: number | null; created_at: number }
+export function toAccount(r: AccountRow): Account {
+  return { id: r.id, name: r.name, status: r.status as Account['status'], rateLimitPerMinute: r.rate_limit_per_minute, createdAt: r.created_at };
+}
+
+export interface ApiKeyRow {
+  id: string; account_id: string; prefix: string; label: string; mode: string; status: string;
+  ip_allowlist: string; created_at: number; revoked_at: number | null;
+}
+export function toApiKey(r: ApiKeyRow): ApiKey {
+  return {
+    id: r.id, accountId: r.account_id, prefix: r.prefix, label: r.label, mode: r.mode as ApiKey['mode'],
+    status: r.status as ApiKey['status'], ipAllowlist: JSON.parse(r.ip_allowlist) as string[],
+    createdAt: r.created_at, revokedAt: r.revoked_at,
+  };
+}
+
+export interface RouteRow {
+  id: string; category: string; price_per_segment: number; refund_on_undelivered: number;
+  resend_in_doubt: number; enabled: number; description: string;
+}
+export function toRoute(r: RouteRow): Route {
+  return {
+    id: r.id, category: r.category as Route['category'], pricePerSegment: r.price_per_segment,
+    refundOnUndelivered: r.refund_on_undelivered === 1, resendInDoubt: r.resend_in_doubt === 1,
+    enabled: r.enabled === 1, description: r.description,
+  };
+}
+
+export interface SenderRow { account_id: string; sender: string; kind: string; status: string; created_at: number }
+export function toSender(r: SenderRow): SenderId {
+  return { accountId: r.account_id, sender: r.sender, kind: r.kind as SenderId['kind'], status: r.status as SenderId['status'], createdAt: r.created_at };
+}
+
+export interface TemplateRow { account_id: string; template_id: string; sender: string; category: string; text: string; status: string; created_at: number }
+export function toTemplate(r: TemplateRow): DltTemplate {
+  return {
+    accountId: r.account_id, templateId: r.template_id, sender: r.sender, category: r.category as DltTemplate['category'],
+    text: r.text, status: r.status as DltTemplate['status'], createdAt: r.created_at,
+  };
+}
+
+export interface LedgerRow {
+  id: number; account_id: string; route_id: string; amount: number; kind: string;
+  message_id: string | null; batch_id: string | null; note: string; created_at: number;
+}
+export function toLedgerEntry(r: LedgerRow): LedgerEntry {
+  return {
+    id: r.id, accountId: r.account_id, routeId: r.route_id, amount: r.amount, kind: r.kind as LedgerEntry['kind'],
+    messageId: r.message_id, batchId: r.batch_id, note: r.note, createdAt: r.created_at,
+  };
+}

@@ -1,0 +1,234 @@
+// The SQLite implementation of the store port: admin data through plain prepared statements,
+// message hot paths through SqliteMessageWriter. Methods are async to honour the port.
+import type Database from 'better-sqlite3';
+import type { Account, ApiKey, DltTemplate, SenderId } from '../../domain/account.ts';
+import type { Lane, Message } from '../../domain/message.ts';
+import type { Route } from '../../domain/route.ts';
+import type {
+  AcceptRequest, AcceptResult, AwaitingReceipt, Balance, Batch, LedgerEntry, MessageQuery, ReceiptUpdate, SendingProfile, Store,
+  StoredResponse, SubmissionOutcome, Transition,
+} from '../store.ts';
+import { openSqlite, type SqliteOptions } from './sqlite-database.ts';
+import type { GroupCommitOptions } from './sqlite-group-commit.ts';
+import { SqliteMessageWriter } from './sqlite-message-writer.ts';
+import {
+  type AccountRow, type ApiKeyRow, type LedgerRow, type MessageRow, type RouteRow, type SenderRow, type TemplateRow,
+  toAccount, toApiKey, toLedgerEntry, toMessage, toRoute, toSender, toTemplate,
+} from './sqlite-rows.ts';
+
+export interface SqliteStoreOptions extends SqliteOptions {
+  groupCommit: GroupCommitOptions;
+}
+
+export class SqliteStore implements Store {
+  readonly driver = 'sqlite';
+  #db: Database.Database;
+  #writer: SqliteMessageWriter;
+
+  static async open(options: SqliteStoreOptions): Promise<SqliteStore> {
+    return new SqliteStore(await openSqlite(options), options.groupCommit);
+  }
+
+  private constructor(db: Database.Database, groupCommit: GroupCommitOptions) {
+    this.#db = db;
+    this.#writer = new SqliteMessageWriter(db, groupCommit);
+  }
+
+  async close(): Promise<void> {
+    // Let a pending group commit flush first.
+    await new Promise((resolve) => setImmediate(resolve));
+    if (this.#db.open) this.#db.close();
+  }
+
+  #all<R>(sql: string, ...params: unknown[]): R[] {
+    return this.#db.prepare(sql).all(...params) as R[];
+  }
+  #get<R>(sql: string, ...params: unknown[]): R | undefined {
+    return this.#db.prepare(sql).get(...params) as R | undefined;
+  }
+  #run(sql: string, ...params: unknown[]): number {
+    return this.#db.prepare(sql).run(...params).changes;
+  }
+
+  async createOperatorToken(id: string, hash: string, createdAt: number): Promise<void> {
+    this.#run('INSERT INTO operator_tokens (id, hash, created_at) VALUES (?, ?, ?)', id, hash, createdAt);
+  }
+  async hasOperatorToken(hash: string): Promise<boolean> {
+    return this.#get('SELECT 1 AS one FROM operator_tokens WHERE hash = ?', hash) !== undefined;
+  }
+  async countOperatorTokens(): Promise<number> {
+    return this.#get<{ n: number }>('SELECT COUNT(*) AS n FROM operator_tokens')?.n ?? 0;
+  }
+
+  async createAccount(a: Account): Promise<void> {
+    this.#run('INSERT INTO accounts (id, name, status, rate_limit_per_minute, created_at) VALUES (?, ?, ?, ?, ?)',
+      a.id, a.name, a.status, a.rateLimitPerMinute, a.createdAt);
+  }
+  async getAccount(id: string): Promise<Account | undefined> {
+    const row = this.#get<AccountRow>('SELECT * FROM accounts WHERE id = ?', id);
+    return row && toAccount(row);
+  }
+  async listAccounts(): Promise<Account[]> {
+    return this.#all<AccountRow>('SELECT * FROM accounts ORDER BY created_at, id').map(toAccount);
+  }
+  async updateAccount(id: string, patch: Partial<Pick<Account, 'name' | 'status' | 'rateLimitPerMinute'>>): Promise<Account | undefined> {
+    const current = await this.getAccount(id);
+    if (!current) return undefined;
+    const next = { ...current, ...patch };
+    this.#run('UPDATE accounts SET name = ?, status = ?, rate_limit_per_minute = ? WHERE id = ?', next.name, next.status, next.rateLimitPerMinute, id);
+    return next;
+  }
+
+  async createApiKey(k: ApiKey, hash: string): Promise<void> {
+    this.#run(
+      'INSERT INTO api_keys (id, account_id, hash, prefix, label, mode, status, ip_allowlist, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      k.id, k.accountId, hash, k.prefix, k.label, k.mode, k.status, JSON.stringify(k.ipAllowlist), k.createdAt, k.revokedAt);
+  }
+  async findApiKeyByHash(hash: string): Promise<ApiKey | undefined> {
+    const row = this.#get<ApiKeyRow>('SELECT * FROM api_keys WHERE hash = ?', hash);
+    return row && toApiKey(row);
+  }
+  async listApiKeys(accountId: string): Promise<ApiKey[]> {
+    return this.#all<ApiKeyRow>('SELECT * FROM api_keys WHERE account_id = ? ORDER BY created_at, id', accountId).map(toApiKey);
+  }
+  async revokeApiKey(accountId: string, keyId: string, at: number): Promise<boolean> {
+    return this.#run("UPDATE api_keys SET status = 'revoked', revoked_at = ? WHERE id = ? AND account_id = ? AND status = 'active'", at, keyId, accountId) > 0;
+  }
+
+  async loadSendingProfile(accountId: string): Promise<SendingProfile | undefined> {
+    const account = await this.getAccount(accountId);
+    if (!account) return undefined;
+    return {
+      account,
+      routes: await this.listRoutes(),
+      enabledRouteIds: this.#all<{ route_id: string }>('SELECT route_id FROM balances WHERE account_id = ?', accountId).map((r) => r.route_id),
+      senders: await this.listSenders(accountId),
+      templates: await this.listTemplates(accountId),
+    };
+  }
+
+  async listRoutes(): Promise<Route[]> {
+    return this.#all<RouteRow>('SELECT * FROM routes ORDER BY id').map(toRoute);
+  }
+  async upsertRoute(r: Route): Promise<void> {
+    this.#run(
+      `INSERT INTO routes (id, category, price_per_segment, refund_on_undelivered, resend_in_doubt, enabled, description)
+       VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET category = excluded.category, price_per_segment = excluded.price_per_segment,
+         refund_on_undelivered = excluded.refund_on_undelivered, resend_in_doubt = excluded.resend_in_doubt,
+         enabled = excluded.enabled, description = excluded.description`,
+      r.id, r.category, r.pricePerSegment, r.refundOnUndelivered ? 1 : 0, r.resendInDoubt ? 1 : 0, r.enabled ? 1 : 0, r.description);
+  }
+
+  async addCredits(accountId: string, routeId: string, amount: number, kind: 'topup' | 'adjust', note: string, at: number): Promise<number | 'insufficient'> {
+    return this.#db.transaction(() => {
+      this.#run('INSERT INTO balances (account_id, route_id, balance) VALUES (?, ?, 0) ON CONFLICT DO NOTHING', accountId, routeId);
+      if (this.#run('UPDATE balances SET balance = balance + ? WHERE account_id = ? AND route_id = ? AND balance + ? >= 0', amount, accountId, routeId, amount) === 0) {
+        return 'insufficient' as const;
+      }
+      if (amount !== 0) {
+        this.#run('INSERT INTO ledger (account_id, route_id, amount, kind, message_id, batch_id, note, created_at) VALUES (?, ?, ?, ?, NULL, NULL, ?, ?)',
+          accountId, routeId, amount, kind, note, at);
+      }
+      return this.#get<{ balance: number }>('SELECT balance FROM balances WHERE account_id = ? AND route_id = ?', accountId, routeId)?.balance ?? 0;
+    }).immediate();
+  }
+  async getBalances(accountId: string): Promise<Balance[]> {
+    return this.#all<{ route_id: string; balance: number }>('SELECT route_id, balance FROM balances WHERE account_id = ? ORDER BY route_id', accountId)
+      .map((r) => ({ routeId: r.route_id, balance: r.balance }));
+  }
+  async listLedger(accountId: string, limit: number): Promise<LedgerEntry[]> {
+    return this.#all<LedgerRow>('SELECT * FROM ledger WHERE account_id = ? ORDER BY id DESC LIMIT ?', accountId, limit).map(toLedgerEntry);
+  }
+
+  async addSender(s: SenderId): Promise<void> {
+    this.#run('INSERT INTO sender_ids (account_id, sender, kind, status, created_at) VALUES (?, ?, ?, ?, ?)', s.accountId, s.sender, s.kind, s.status, s.createdAt);
+  }
+  async listSenders(accountId: string): Promise<SenderId[]> {
+    return this.#all<SenderRow>('SELECT * FROM sender_ids WHERE account_id = ? ORDER BY sender', accountId).map(toSender);
+  }
+  async setSenderStatus(accountId: string, sender: string, status: SenderId['status']): Promise<boolean> {
+    return this.#run('UPDATE sender_ids SET status = ? WHERE account_id = ? AND sender = ?', status, accountId, sender) > 0;
+  }
+  async addTemplate(t: DltTemplate): Promise<void> {
+    this.#run('INSERT INTO templates (account_id, template_id, sender, category, text, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      t.accountId, t.templateId, t.sender, t.category, t.text, t.status, t.createdAt);
+  }
+  async listTemplates(accountId: string): Promise<DltTemplate[]> {
+    return this.#all<TemplateRow>('SELECT * FROM templates WHERE account_id = ? ORDER BY template_id', accountId).map(toTemplate);
+  }
+  async setTemplateStatus(accountId: string, templateId: string, status: DltTemplate['status']): Promise<boolean> {
+    return this.#run('UPDATE templates SET status = ? WHERE account_id = ? AND template_id = ?', status, accountId, templateId) > 0;
+  }
+  async addDnd(msisdns: readonly string[], at: number): Promise<number> {
+    const insert = this.#db.prepare('INSERT INTO dnd (msisdn, added_at) VALUES (?, ?) ON CONFLICT DO NOTHING');
+    return this.#db.transaction(() => msisdns.reduce((n, m) => n + insert.run(m, at).changes, 0)).immediate();
+  }
+  async removeDnd(msisdns: readonly string[]): Promise<number> {
+    const del = this.#db.prepare('DELETE FROM dnd WHERE msisdn = ?');
+    return this.#db.transaction(() => msisdns.reduce((n, m) => n + del.run(m).changes, 0)).immediate();
+  }
+  async findDnd(msisdns: readonly string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    // json_each keeps this one statement however many numbers a bulk request carries.
+    const rows = this.#all<{ msisdn: string }>('SELECT msisdn FROM dnd WHERE msisdn IN (SELECT value FROM json_each(?))', JSON.stringify(msisdns));
+    for (const r of rows) found.add(r.msisdn);
+    return found;
+  }
+
+  accept(request: AcceptRequest): Promise<AcceptResult> {
+    return this.#writer.accept(request);
+  }
+  async findIdempotentResponse(accountId: string, key: string): Promise<StoredResponse | undefined> {
+    const row = this.#get<{ request_hash: string; status_code: number; body: string }>(
+      'SELECT request_hash, status_code, body FROM idempotency_keys WHERE account_id = ? AND key = ?', accountId, key);
+    return row && { requestHash: row.request_hash, statusCode: row.status_code, body: row.body };
+  }
+  async getMessage(accountId: string, id: string): Promise<Message | undefined> {
+    const row = this.#get<MessageRow>('SELECT * FROM messages WHERE id = ? AND account_id = ?', id, accountId);
+    return row && toMessage(row);
+  }
+  async listMessages(q: MessageQuery): Promise<Message[]> {
+    const where = ['account_id = ?'];
+    const params: unknown[] = [q.accountId];
+    if (q.status) { where.push('status = ?'); params.push(q.status); }
+    if (q.batchId) { where.push('batch_id = ?'); params.push(q.batchId); }
+    if (q.correlationId) { where.push('correlation_id = ?'); params.push(q.correlationId); }
+    if (q.after) { where.push('id > ?'); params.push(q.after); }
+    params.push(q.limit);
+    return this.#all<MessageRow>(`SELECT * FROM messages WHERE ${where.join(' AND ')} ORDER BY id LIMIT ?`, ...params).map(toMessage);
+  }
+  async getBatch(accountId: string, id: string): Promise<Batch | undefined> {
+    const row = this.#get<{ id: string; account_id: string; route_id: string; total_recipients: number; accepted_recipients: number; created_at: number; scheduled_at: number | null }>(
+      'SELECT * FROM batches WHERE id = ? AND account_id = ?', id, accountId);
+    if (!row) return undefined;
+    const counts: Batch['counts'] = {};
+    for (const c of this.#all<{ status: Message['status']; n: number }>('SELECT status, COUNT(*) AS n FROM messages WHERE batch_id = ? GROUP BY status', id)) {
+      counts[c.status] = c.n;
+    }
+    return {
+      id: row.id, accountId: row.account_id, routeId: row.route_id, totalRecipients: row.total_recipients,
+      acceptedRecipients: row.accepted_recipients, createdAt: row.created_at, scheduledAt: row.scheduled_at, counts,
+    };
+  }
+  async claimDue(lane: Lane, now: number, limit: number): Promise<Message[]> {
+    return this.#writer.claimDue(lane, now, limit);
+  }
+  async recordSubmissions(outcomes: readonly SubmissionOutcome[]): Promise<Transition[]> {
+    return this.#writer.recordSubmissions(outcomes);
+  }
+  async applyReceipts(receipts: readonly ReceiptUpdate[]): Promise<{ transitions: Transition[]; unmatched: ReceiptUpdate[] }> {
+    return this.#writer.applyReceipts(receipts);
+  }
+  async recoverInDoubt(at: number): Promise<Transition[]> {
+    return this.#writer.recoverInDoubt(at);
+  }
+  async listAwaitingReceipt(after: string | undefined, limit: number): Promise<AwaitingReceipt[]> {
+    return this.#all<{ id: string; carrier_id: string; recipient: string; expires_at: number }>(
+      "SELECT id, carrier_id, recipient, expires_at FROM messages WHERE status = 'SUBMITTED' AND id > ? ORDER BY id LIMIT ?", after ?? '', limit)
+      .map((r) => ({ id: r.id, carrierId: r.carrier_id, recipient: r.recipient, expiresAt: r.expires_at }));
+  }
+  async nextDueAt(lane: Lane): Promise<number | undefined> {
+    return this.#writer.nextDueAt(lane);
+  }
+}

@@ -1,0 +1,176 @@
+// The store port: everything Dakiya keeps durably. Services depend on this interface only;
+// store/sqlite implements it today and store/postgres will implement the same contract
+// (test/contract/store.contract.ts runs against every implementation).
+import type { Account, ApiKey, DltTemplate, SenderId } from '../domain/account.ts';
+import type { ErrorCode } from '../domain/errors.ts';
+import type { FinalStatus, Lane, Message, MessageStatus, NewMessage } from '../domain/message.ts';
+import type { Route } from '../domain/route.ts';
+
+export interface Balance {
+  routeId: string;
+  balance: number;
+}
+
+export type LedgerKind = 'topup' | 'adjust' | 'reserve' | 'refund';
+
+export interface LedgerEntry {
+  id: number;
+  accountId: string;
+  routeId: string;
+  /** Signed: reserves are negative, top-ups and refunds positive. */
+  amount: number;
+  kind: LedgerKind;
+  messageId: string | null;
+  batchId: string | null;
+  note: string;
+  createdAt: number;
+}
+
+export interface NewBatch {
+  id: string;
+  accountId: string;
+  routeId: string;
+  totalRecipients: number;
+  acceptedRecipients: number;
+  createdAt: number;
+  scheduledAt: number | null;
+}
+
+export interface Batch extends NewBatch {
+  counts: Partial<Record<MessageStatus, number>>;
+}
+
+/** The response stored with an accepted request, replayed for a repeated Idempotency-Key. */
+export interface StoredResponse {
+  requestHash: string;
+  statusCode: number;
+  body: string;
+}
+
+/** One customer request's worth of accepted messages: committed all or nothing. */
+export interface AcceptRequest {
+  accountId: string;
+  routeId: string;
+  /** Credits reserved for the whole request; the balance must cover it. */
+  debit: number;
+  messages: NewMessage[];
+  batch?: NewBatch;
+  idempotency?: { key: string; response: StoredResponse };
+}
+
+export type AcceptResult =
+  | { ok: true }
+  | { ok: false; reason: 'insufficient_credits'; balance: number }
+  | { ok: false; reason: 'idempotent_replay'; stored: StoredResponse };
+
+/** What a carrier said about a submission attempt. */
+export type SubmissionOutcome =
+  | { id: string; outcome: 'submitted'; carrierId: string; at: number }
+  | { id: string; outcome: 'retry'; errorCode: ErrorCode; retryAt: number }
+  | { id: string; outcome: 'rejected'; errorCode: ErrorCode; at: number }
+  | { id: string; outcome: 'expired'; at: number }
+  | { id: string; outcome: 'unknown'; at: number };
+
+/** A delivery receipt, already matched to its carrier id by the channel. */
+export interface ReceiptUpdate {
+  carrierId: string;
+  status: Extract<FinalStatus, 'DELIVERED' | 'FAILED' | 'EXPIRED'>;
+  errorCode: ErrorCode | null;
+  at: number;
+}
+
+export interface AwaitingReceipt {
+  id: string;
+  carrierId: string;
+  recipient: string;
+  expiresAt: number;
+}
+
+/** A state change the store made, reported back for metrics and (later) events. */
+export interface Transition {
+  messageId: string;
+  accountId: string;
+  from: MessageStatus;
+  to: MessageStatus;
+  refunded: number;
+}
+
+/** What the send path needs about an account, loaded in one go and cached by the service. */
+export interface SendingProfile {
+  account: Account;
+  routes: Route[];
+  /** Routes the account holds a balance row for (enabled for it). */
+  enabledRouteIds: string[];
+  senders: SenderId[];
+  templates: DltTemplate[];
+}
+
+export interface MessageQuery {
+  accountId: string;
+  status?: MessageStatus;
+  batchId?: string;
+  correlationId?: string;
+  /** Only messages with an id greater than this (cursor pagination over UUIDv7 ids). */
+  after?: string;
+  limit: number;
+}
+
+export interface Store {
+  readonly driver: string;
+  close(): Promise<void>;
+
+  // operator
+  createOperatorToken(id: string, hash: string, createdAt: number): Promise<void>;
+  hasOperatorToken(hash: string): Promise<boolean>;
+  countOperatorTokens(): Promise<number>;
+
+  // accounts and keys
+  createAccount(account: Account): Promise<void>;
+  getAccount(id: string): Promise<Account | undefined>;
+  listAccounts(): Promise<Account[]>;
+  updateAccount(id: string, patch: Partial<Pick<Account, 'name' | 'status' | 'rateLimitPerMinute'>>): Promise<Account | undefined>;
+  createApiKey(key: ApiKey, hash: string): Promise<void>;
+  findApiKeyByHash(hash: string): Promise<ApiKey | undefined>;
+  listApiKeys(accountId: string): Promise<ApiKey[]>;
+  revokeApiKey(accountId: string, keyId: string, at: number): Promise<boolean>;
+  loadSendingProfile(accountId: string): Promise<SendingProfile | undefined>;
+
+  // routes and credits
+  listRoutes(): Promise<Route[]>;
+  upsertRoute(route: Route): Promise<void>;
+  /** Adds (or with a negative amount removes) credits; refuses to go below zero. Returns the new balance. */
+  addCredits(accountId: string, routeId: string, amount: number, kind: 'topup' | 'adjust', note: string, at: number): Promise<number | 'insufficient'>;
+  getBalances(accountId: string): Promise<Balance[]>;
+  listLedger(accountId: string, limit: number): Promise<LedgerEntry[]>;
+
+  // sender ids, templates, DND
+  addSender(sender: SenderId): Promise<void>;
+  listSenders(accountId: string): Promise<SenderId[]>;
+  setSenderStatus(accountId: string, sender: string, status: SenderId['status']): Promise<boolean>;
+  addTemplate(template: DltTemplate): Promise<void>;
+  listTemplates(accountId: string): Promise<DltTemplate[]>;
+  setTemplateStatus(accountId: string, templateId: string, status: DltTemplate['status']): Promise<boolean>;
+  addDnd(msisdns: readonly string[], at: number): Promise<number>;
+  removeDnd(msisdns: readonly string[]): Promise<number>;
+  /** The subset of the given numbers that are on the DND registry. */
+  findDnd(msisdns: readonly string[]): Promise<Set<string>>;
+
+  // messages
+  accept(request: AcceptRequest): Promise<AcceptResult>;
+  /** The response stored for an Idempotency-Key, checked before a repeated request is re-validated. */
+  findIdempotentResponse(accountId: string, key: string): Promise<StoredResponse | undefined>;
+  getMessage(accountId: string, id: string): Promise<Message | undefined>;
+  listMessages(query: MessageQuery): Promise<Message[]>;
+  getBatch(accountId: string, id: string): Promise<Batch | undefined>;
+  /** Claims up to `limit` due messages of a lane (QUEUED/SCHEDULED, due_at <= now) and marks them DISPATCHING. */
+  claimDue(lane: Lane, now: number, limit: number): Promise<Message[]>;
+  recordSubmissions(outcomes: readonly SubmissionOutcome[]): Promise<Transition[]>;
+  /** Finishes SUBMITTED messages; receipts whose carrier id is not stored yet come back as unmatched. */
+  applyReceipts(receipts: readonly ReceiptUpdate[]): Promise<{ transitions: Transition[]; unmatched: ReceiptUpdate[] }>;
+  /** After a crash: DISPATCHING messages are in doubt; UNKNOWN, or re-queued where the route allows. */
+  recoverInDoubt(at: number): Promise<Transition[]>;
+  /** SUBMITTED messages still waiting for a receipt, in id order after `after` (for a channel to resume after a restart). */
+  listAwaitingReceipt(after: string | undefined, limit: number): Promise<AwaitingReceipt[]>;
+  /** Earliest due_at among waiting messages of a lane, to sleep until then. */
+  nextDueAt(lane: Lane): Promise<number | undefined>;
+}
