@@ -17,7 +17,7 @@ export interface RecipientOptions {
 // The longest honest spelling is about 20 characters ('+91 (98765) 43-210', '0091 98765 43210');
 // anything longer is rejected before it is scanned.
 const maxInputLength = 32;
-// E.164 caps a number at 15 digits including the country code (ITU-T E.164 §6.1).
+// ITU-T E.164 caps a number at 15 digits including the country code.
 const maxE164Digits = 15;
 // The shortest numbers in use are 7 digits with their country code (e.g. Niue, +683 and 4 digits).
 const minE164Digits = 7;
@@ -44,7 +44,7 @@ const invalidInternational = failure('Not a valid international number for its c
 const internationalNotMobile = failure('The international number is not a mobile number.');
 
 const indiaPrefix = 91e10; // 91 followed by the 10-digit national number, as a number
-const lowestIndianMobile = 6e9; // national numbers of mobiles start with 6-9 (TRAI National Numbering Plan 2003)
+const lowestIndianMobile = 6e9; // DoT National Numbering Plan: mobile series start with 6, 7, 8 or 9
 
 export function normaliseRecipient(raw: string, options: RecipientOptions): RecipientResult {
   const length = raw.length;

@@ -26,8 +26,8 @@ export function validateSenderId(sender: string, kind: SenderKind): string | und
   }
 }
 
-// GSM 03.40 §9.1.2.5: an alphanumeric originating address holds at most 11 characters; a numeric
-// one is an E.164 number of at most 15 digits (ITU-T E.164 §6.1).
+// 3GPP TS 23.040 §9.1.2.5: an alphanumeric originating address holds at most 11 characters; a numeric
+// one is an ITU-T E.164 number of at most 15 digits.
 const maxAlphanumericLength = 11;
 const maxNumericLength = 15;
 const minSenderLength = 3;

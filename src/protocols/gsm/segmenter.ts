@@ -15,7 +15,7 @@ export interface SegmentPlan {
   perSegment: number;
 }
 
-// 140 octets of user data (23.040 §9.2.3.16) hold 160 septets or 70 UCS-2 units. Concatenation
+// 140 octets of TP-User-Data (23.040 §9.2.3.24) hold 160 septets or 70 UCS-2 units. Concatenation
 // spends 6 of them on the UDH with an 8-bit reference (UDHL, IEI 0x00, length, 3 octets),
 // leaving 153 septets after one fill bit, or 67 units. A 16-bit reference (concatUdh's
 // reference16) costs one octet more, which these limits do not allow for.
