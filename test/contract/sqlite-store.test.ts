@@ -1,0 +1,12 @@
+// Runs the store contract against the SQLite implementation, on a real database file.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import { storeContract } from './store.contract.ts';
+
+storeContract('sqlite', () => SqliteStore.open({
+  filename: join(mkdtempSync(join(tmpdir(), 'dakiya-store-')), 'test.db'),
+  synchronous: 'normal',
+  groupCommit: { maxBatch: 100, maxDelayMs: 0 },
+}));

@@ -1,0 +1,206 @@
+// The store contract: every Store implementation (SQLite now, PostgreSQL next) must pass this suite.
+// Call storeContract() from a `<engine>-store.test.ts` file with a factory for a fresh, empty store.
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, describe, test } from 'node:test';
+import { uuidv7Generator } from '../../src/domain/ids.ts';
+import type { NewMessage } from '../../src/domain/message.ts';
+import { defaultRoutes } from '../../src/domain/route.ts';
+import type { Store } from '../../src/store/store.ts';
+
+const clock = { now: () => 1_800_000_000_000 };
+const ids = uuidv7Generator(clock);
+
+export function storeContract(name: string, open: () => Promise<Store>): void {
+  describe(`store contract: ${name}`, () => {
+    let store: Store;
+    let accountId: string;
+
+    beforeEach(async () => {
+      store = await open();
+      for (const r of defaultRoutes) await store.upsertRoute(r);
+      accountId = ids();
+      await store.createAccount({ id: accountId, name: 'a', status: 'active', rateLimitPerMinute: null, createdAt: clock.now() });
+      await store.addCredits(accountId, 'transactional', 10, 'topup', 'test', clock.now());
+    });
+    afterEach(async () => { await store.close(); });
+
+    function message(overrides: Partial<NewMessage> = {}): NewMessage {
+      return {
+        id: ids(), accountId, batchId: null, routeId: 'transactional', category: 'transactional', lane: 'transactional',
+        recipient: '919876543210', sender: 'DAKIYA', body: 'hi', templateId: null, encoding: 'GSM7', segments: 1, flash: false,
+        credits: 1, status: 'QUEUED', correlationId: null, dueAt: clock.now(), expiresAt: clock.now() + 86_400_000, createdAt: clock.now(),
+        ...overrides,
+      };
+    }
+
+    async function balance(): Promise<number> {
+      return (await store.getBalances(accountId)).find((b) => b.routeId === 'transactional')?.balance ?? -1;
+    }
+
+    async function submitted(m: NewMessage, carrierId: string): Promise<void> {
+      await store.accept({ accountId, routeId: 'transactional', debit: m.credits, messages: [m] });
+      await store.claimDue('transactional', clock.now(), 10);
+      await store.recordSubmissions([{ id: m.id, outcome: 'submitted', carrierId, at: clock.now() }]);
+    }
+
+    test('accepting a request debits the route and stores its messages', async () => {
+      const m = message({ credits: 3, segments: 3 });
+      assert.deepEqual(await store.accept({ accountId, routeId: 'transactional', debit: 3, messages: [m] }), { ok: true });
+      assert.equal(await balance(), 7);
+      assert.equal((await store.getMessage(accountId, m.id))?.status, 'QUEUED');
+    });
+
+    test('a request the balance cannot cover stores nothing and debits nothing', async () => {
+      const m = message({ credits: 11 });
+      const r = await store.accept({ accountId, routeId: 'transactional', debit: 11, messages: [m] });
+      assert.deepEqual(r, { ok: false, reason: 'insufficient_credits', balance: 10 });
+      assert.equal(await balance(), 10);
+      assert.equal(await store.getMessage(accountId, m.id), undefined);
+    });
+
+    test('concurrent accepts never take a balance below zero', async () => {
+      const results = await Promise.all(Array.from({ length: 25 }, () => store.accept({ accountId, routeId: 'transactional', debit: 1, messages: [message()] })));
+      assert.equal(results.filter((r) => r.ok).length, 10);
+      assert.equal(await balance(), 0);
+    });
+
+    test('a repeated idempotency key returns the stored response instead of accepting again', async () => {
+      const response = { requestHash: 'h', statusCode: 202, body: '{"a":1}' };
+      await store.accept({ accountId, routeId: 'transactional', debit: 1, messages: [message()], idempotency: { key: 'k', response } });
+      const again = await store.accept({ accountId, routeId: 'transactional', debit: 1, messages: [message()], idempotency: { key: 'k', response } });
+      assert.deepEqual(again, { ok: false, reason: 'idempotent_replay', stored: response });
+      assert.equal(await balance(), 9);
+      assert.deepEqual(await store.findIdempotentResponse(accountId, 'k'), response);
+    });
+
+    test('another account cannot read a message', async () => {
+      const m = message();
+      await store.accept({ accountId, routeId: 'transactional', debit: 1, messages: [m] });
+      assert.equal(await store.getMessage(ids(), m.id), undefined);
+    });
+
+    test('claiming takes only due messages of the lane, once', async () => {
+      const due = message();
+      const later = message({ status: 'SCHEDULED', dueAt: clock.now() + 60_000 });
+      const otp = message({ lane: 'otp' });
+      await store.accept({ accountId, routeId: 'transactional', debit: 3, messages: [due, later, otp] });
+      const claimed = await store.claimDue('transactional', clock.now(), 10);
+      assert.deepEqual(claimed.map((m) => m.id), [due.id]);
+      assert.equal(claimed[0]?.status, 'DISPATCHING');
+      assert.deepEqual(await store.claimDue('transactional', clock.now(), 10), []);
+      assert.equal(await store.nextDueAt('transactional'), later.dueAt);
+    });
+
+    test('a carrier rejection refunds the message exactly once', async () => {
+      const m = message();
+      await store.accept({ accountId, routeId: 'transactional', debit: 1, messages: [m] });
+      await store.claimDue('transactional', clock.now(), 10);
+      const outcome = { id: m.id, outcome: 'rejected' as const, errorCode: 'ERR_CARRIER_REJECTED' as const, at: clock.now() };
+      const first = await store.recordSubmissions([outcome]);
+      const second = await store.recordSubmissions([outcome]);
+      assert.equal(first[0]?.refunded, 1);
+      assert.deepEqual(second, []);
+      assert.equal(await balance(), 10);
+    });
+
+    test('a retry puts the message back in the queue at the given time', async () => {
+      const m = message();
+      await store.accept({ accountId, routeId: 'transactional', debit: 1, messages: [m] });
+      await store.claimDue('transactional', clock.now(), 10);
+      await store.recordSubmissions([{ id: m.id, outcome: 'retry', errorCode: 'ERR_CARRIER_UNAVAILABLE', retryAt: clock.now() + 5000 }]);
+      const stored = await store.getMessage(accountId, m.id);
+      assert.equal(stored?.status, 'QUEUED');
+      assert.equal(stored?.dueAt, clock.now() + 5000);
+    });
+
+    test('a delivery receipt finishes a submitted message and a duplicate changes nothing', async () => {
+      const m = message();
+      await submitted(m, 'C1');
+      const receipt = { carrierId: 'C1', status: 'DELIVERED' as const, errorCode: null, at: clock.now() + 10 };
+      assert.equal((await store.applyReceipts([receipt])).transitions.length, 1);
+      assert.deepEqual(await store.applyReceipts([{ ...receipt, status: 'FAILED', errorCode: 'ERR_NUMBER_INACTIVE' }]), { transitions: [], unmatched: [] });
+      const stored = await store.getMessage(accountId, m.id);
+      assert.equal(stored?.status, 'DELIVERED');
+      assert.equal(await balance(), 9);
+    });
+
+    test('a permanent failure receipt refunds; an undelivered one refunds only when the route says so', async () => {
+      const permanent = message();
+      const undelivered = message();
+      await submitted(permanent, 'P1');
+      await submitted(undelivered, 'U1');
+      await store.applyReceipts([
+        { carrierId: 'P1', status: 'FAILED', errorCode: 'ERR_NUMBER_INACTIVE', at: clock.now() },
+        { carrierId: 'U1', status: 'FAILED', errorCode: 'ERR_HANDSET_UNREACHABLE', at: clock.now() },
+      ]);
+      assert.equal(await balance(), 9);
+      await store.upsertRoute({ ...defaultRoutes.find((r) => r.id === 'transactional')!, refundOnUndelivered: true });
+      const again = message();
+      await submitted(again, 'U2');
+      await store.applyReceipts([{ carrierId: 'U2', status: 'FAILED', errorCode: 'ERR_HANDSET_UNREACHABLE', at: clock.now() }]);
+      assert.equal(await balance(), 9);
+    });
+
+    test('a receipt for an unknown carrier id comes back unmatched', async () => {
+      const receipt = { carrierId: 'NOPE', status: 'DELIVERED' as const, errorCode: null, at: clock.now() };
+      assert.deepEqual(await store.applyReceipts([receipt]), { transitions: [], unmatched: [receipt] });
+    });
+
+    test('after a crash, in-doubt messages become UNKNOWN without a refund', async () => {
+      const m = message();
+      await store.accept({ accountId, routeId: 'transactional', debit: 1, messages: [m] });
+      await store.claimDue('transactional', clock.now(), 10);
+      const t = await store.recoverInDoubt(clock.now());
+      assert.deepEqual(t.map((x) => [x.from, x.to, x.refunded]), [['DISPATCHING', 'UNKNOWN', 0]]);
+      assert.equal((await store.getMessage(accountId, m.id))?.errorCode, 'ERR_DELIVERY_UNKNOWN');
+    });
+
+    test('after a crash, a route that allows it re-queues in-doubt messages', async () => {
+      await store.upsertRoute({ ...defaultRoutes.find((r) => r.id === 'transactional')!, resendInDoubt: true });
+      const m = message();
+      await store.accept({ accountId, routeId: 'transactional', debit: 1, messages: [m] });
+      await store.claimDue('transactional', clock.now(), 10);
+      await store.recoverInDoubt(clock.now());
+      assert.equal((await store.getMessage(accountId, m.id))?.status, 'QUEUED');
+    });
+
+    test('submitted messages awaiting a receipt are listed for a channel to resume', async () => {
+      const m = message();
+      await submitted(m, 'R1');
+      assert.deepEqual(await store.listAwaitingReceipt(undefined, 10), [{ id: m.id, carrierId: 'R1', recipient: m.recipient, expiresAt: m.expiresAt }]);
+    });
+
+    test('credits can be removed but never below zero', async () => {
+      assert.equal(await store.addCredits(accountId, 'transactional', -4, 'adjust', 'x', clock.now()), 6);
+      assert.equal(await store.addCredits(accountId, 'transactional', -7, 'adjust', 'x', clock.now()), 'insufficient');
+      const ledger = await store.listLedger(accountId, 10);
+      assert.equal(ledger.reduce((n, e) => n + e.amount, 0), 6);
+    });
+
+    test('a batch reports counts by status', async () => {
+      const batchId = ids();
+      const ms = [message({ batchId }), message({ batchId })];
+      await store.accept({
+        accountId, routeId: 'transactional', debit: 2, messages: ms,
+        batch: { id: batchId, accountId, routeId: 'transactional', totalRecipients: 3, acceptedRecipients: 2, createdAt: clock.now(), scheduledAt: null },
+      });
+      const batch = await store.getBatch(accountId, batchId);
+      assert.deepEqual(batch?.counts, { QUEUED: 2 });
+      assert.equal(batch?.totalRecipients, 3);
+    });
+
+    test('the DND registry answers which numbers it holds', async () => {
+      assert.equal(await store.addDnd(['919876543210', '919876543211', '919876543210'], clock.now()), 2);
+      assert.deepEqual([...(await store.findDnd(['919876543210', '919000000000']))], ['919876543210']);
+      assert.equal(await store.removeDnd(['919876543210']), 1);
+    });
+
+    test('messages list by filter with an id cursor', async () => {
+      const ms = [message({ correlationId: 'c' }), message({ correlationId: 'c' }), message()];
+      await store.accept({ accountId, routeId: 'transactional', debit: 3, messages: ms });
+      const page1 = await store.listMessages({ accountId, correlationId: 'c', limit: 1 });
+      const page2 = await store.listMessages({ accountId, correlationId: 'c', limit: 1, after: page1[0]!.id });
+      assert.deepEqual([...page1, ...page2].map((m) => m.id), [ms[0]!.id, ms[1]!.id]);
+    });
+  });
+}
