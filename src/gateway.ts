@@ -25,6 +25,7 @@ import type { SendPolicy } from './services/send-policy.ts';
 import { SqliteStore } from './store/sqlite/sqlite-store.ts';
 import type { Store } from './store/store.ts';
 import { DispatchWorker } from './workers/dispatch-worker.ts';
+import { HousekeepingWorker } from './workers/housekeeping-worker.ts';
 import { ReceiptWorker } from './workers/receipt-worker.ts';
 
 export interface Core {
@@ -146,7 +147,9 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
   const http = await buildHttpServer({
     config, logger, clock, metrics, send, reports: new ReportService(store), admin: core.admin, auth: core.auth, ready: () => ready,
   });
+  const housekeeping = new HousekeepingWorker({ store, clock, idempotencyRetentionSeconds: config.idempotency.retentionSeconds, onError: onError('housekeeping') });
   for (const w of workers.values()) w.start();
+  housekeeping.start();
   metrics.channelUp.set({ channel: channel.name }, 1);
 
   let url = '';
@@ -161,6 +164,7 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
     stop() {
       stopping ??= (async () => {
         ready = false;
+        housekeeping.stop();
         await http.close();
         await Promise.all([...workers.values()].map((w) => w.stop()));
         await channel.close();

@@ -62,6 +62,9 @@ export const ConfigSchema = section({
     end: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', default: '21:00', description: 'Daily closing of the promotional window (HH:MM, in timeZone).' }),
     timeZone: Type.String({ minLength: 1, default: 'Asia/Kolkata', description: 'IANA time zone of the promotional window.' }),
   }),
+  idempotency: section({
+    retentionSeconds: Type.Integer({ minimum: 3600, default: 86400, description: 'How long an Idempotency-Key and its response are kept.' }),
+  }),
   bulk: section({
     maxRecipients: Type.Integer({ minimum: 1, default: 50000, description: 'Most recipients in one bulk request.' }),
   }),

@@ -256,7 +256,7 @@ function noneValid(rejected: Rejection[], bulk: boolean): DakiyaError {
   const first = rejected[0]!.error;
   if (!bulk) return first;
   const codes = new Set<ErrorCode>(rejected.map((r) => r.error.code));
-  const list = rejected.map((r) => ({ to: r.to, error_code: r.error.code }));
+  const list = rejected.map((r) => ({ index: r.index, to: r.to, error_code: r.error.code }));
   if (codes.size === 1) return new DakiyaError(first.code, first.message, { ...first.details, rejected: list });
   return new DakiyaError('ERR_NO_VALID_RECIPIENTS', undefined, { rejected: list });
 }

@@ -171,6 +171,8 @@ export interface Store {
   recoverInDoubt(at: number): Promise<Transition[]>;
   /** SUBMITTED messages still waiting for a receipt, in id order after `after` (for a channel to resume after a restart). */
   listAwaitingReceipt(after: string | undefined, limit: number): Promise<AwaitingReceipt[]>;
+  /** Forgets Idempotency-Keys stored before `before`; returns how many. */
+  purgeIdempotencyKeys(before: number): Promise<number>;
   /** Earliest due_at among waiting messages of a lane, to sleep until then. */
   nextDueAt(lane: Lane): Promise<number | undefined>;
 }

@@ -73,6 +73,13 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       assert.deepEqual(await store.findIdempotentResponse(accountId, 'k'), response);
     });
 
+    test('idempotency keys older than the retention are forgotten', async () => {
+      const response = { requestHash: 'h', statusCode: 202, body: '{}' };
+      await store.accept({ accountId, routeId: 'transactional', debit: 1, messages: [message()], idempotency: { key: 'old', response } });
+      assert.equal(await store.purgeIdempotencyKeys(clock.now() + 1), 1);
+      assert.equal(await store.findIdempotentResponse(accountId, 'old'), undefined);
+    });
+
     test('another account cannot read a message', async () => {
       const m = message();
       await store.accept({ accountId, routeId: 'transactional', debit: 1, messages: [m] });

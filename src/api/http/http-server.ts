@@ -31,6 +31,10 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
   });
 
+  // Every body is JSON: without this, Fastify's built-in text/plain parser turns a wrong
+  // Content-Type into a schema error (400) instead of ERR_UNSUPPORTED_MEDIA_TYPE (415).
+  app.removeContentTypeParser('text/plain');
+
   const limiter = new RateLimiter(deps.clock);
   const ctx: HttpContext = {
     ...deps,

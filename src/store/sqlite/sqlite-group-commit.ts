@@ -8,6 +8,8 @@ interface Pending<In, Out> {
   reject: (error: unknown) => void;
 }
 
+type Settled<Out> = { ok: true; value: Out } | { ok: false; error: unknown };
+
 export interface GroupCommitOptions {
   maxBatch: number;
   /** 0 = flush on the next turn of the event loop. */
@@ -15,26 +17,22 @@ export interface GroupCommitOptions {
 }
 
 export class GroupCommit<In, Out> {
-  #db: Database.Database;
   #options: GroupCommitOptions;
   #queue: Pending<In, Out>[] = [];
   #scheduled = false;
-  #batch: (items: Pending<In, Out>[]) => void;
+  #commit: (items: readonly Pending<In, Out>[]) => Settled<Out>[];
 
   constructor(db: Database.Database, options: GroupCommitOptions, apply: (input: In) => Out) {
-    this.#db = db;
     this.#options = options;
-    // Nested better-sqlite3 transactions become savepoints.
+    // A better-sqlite3 transaction called inside another becomes a savepoint.
     const one = db.transaction(apply);
-    this.#batch = db.transaction((items: Pending<In, Out>[]) => {
-      for (const item of items) {
-        try {
-          (item as { out?: Out }).out = one(item.input);
-        } catch (error) {
-          (item as { error?: unknown }).error = error ?? new Error('unknown store error');
-        }
+    this.#commit = db.transaction((items: readonly Pending<In, Out>[]) => items.map((item): Settled<Out> => {
+      try {
+        return { ok: true, value: one(item.input) };
+      } catch (error) {
+        return { ok: false, error };
       }
-    }).immediate as (items: Pending<In, Out>[]) => void;
+    })).immediate;
   }
 
   submit(input: In): Promise<Out> {
@@ -49,26 +47,23 @@ export class GroupCommit<In, Out> {
     });
   }
 
-  /** Commits whatever is queued now; callers' promises settle only after the commit. */
+  /** Commits whatever is queued now; callers' promises settle only after COMMIT returned. */
   #flush(): void {
     this.#scheduled = false;
     const items = this.#queue;
     if (items.length === 0) return;
     this.#queue = [];
+    let settled: Settled<Out>[];
     try {
-      this.#batch(items);
+      settled = this.#commit(items);
     } catch (error) {
       for (const item of items) item.reject(error);
       return;
     }
-    for (const item of items) {
-      const settled = item as Pending<In, Out> & { out?: Out; error?: unknown };
-      if (settled.error !== undefined) item.reject(settled.error);
-      else item.resolve(settled.out as Out);
-    }
-  }
-
-  get db(): Database.Database {
-    return this.#db;
+    items.forEach((item, i) => {
+      const s = settled[i]!;
+      if (s.ok) item.resolve(s.value);
+      else item.reject(s.error);
+    });
   }
 }

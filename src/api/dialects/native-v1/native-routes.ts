@@ -8,15 +8,13 @@ import type { Caller, SendRequest } from '../../../services/send-service.ts';
 import type { HttpContext } from '../../http/http-context.ts';
 import { nativeErrorBody } from './native-errors.ts';
 import { renderBalances, renderBatch, renderBulk, renderEstimate, renderMessage, renderSend } from './native-render.ts';
-import { IdParams, MessageListQuery, SendBody, bulkBody, estimateBody } from './native-schemas.ts';
+import { BulkBody, EstimateBody, IdParams, MessageListQuery, SendBody } from './native-schemas.ts';
 
 type Common = Omit<Static<typeof SendBody>, 'to'>;
 
 export function nativeV1(ctx: HttpContext) {
   return async (app: FastifyInstance): Promise<void> => {
     const api = app.withTypeProvider<TypeBoxTypeProvider>();
-    const bulkSchema = bulkBody(ctx.config.bulk.maxRecipients);
-    const estimateSchema = estimateBody(ctx.config.bulk.maxRecipients);
 
     api.setErrorHandler((error, request, reply) => {
       const e = ctx.classify(error, request);
@@ -33,13 +31,13 @@ export function nativeV1(ctx: HttpContext) {
       return accept(request, reply, input, false, body.test_mode === true, (p) => renderSend(p, false));
     });
 
-    api.post('/sms/bulk', { schema: { body: bulkSchema }, bodyLimit: ctx.config.server.bulkBodyLimitBytes }, async (request, reply) => {
+    api.post('/sms/bulk', { schema: { body: BulkBody }, bodyLimit: ctx.config.server.bulkBodyLimitBytes }, async (request, reply) => {
       const body = request.body;
       const input = toSendRequest(body, body.recipients);
       return accept(request, reply, input, true, body.test_mode === true, (p) => renderBulk(p, body.recipients.length, false));
     });
 
-    api.post('/sms/estimate', { schema: { body: estimateSchema }, bodyLimit: ctx.config.server.bulkBodyLimitBytes }, async (request) => {
+    api.post('/sms/estimate', { schema: { body: EstimateBody }, bodyLimit: ctx.config.server.bulkBodyLimitBytes }, async (request) => {
       const body = request.body;
       const recipients = body.recipients ?? (body.to !== undefined ? [{ to: body.to }] : []);
       const prepared = await ctx.send.estimate(caller(request), toSendRequest(body, recipients), recipients.length > 1 || body.recipients !== undefined);
