@@ -158,17 +158,18 @@ export class SendService {
     const contentFor = (r: Recipient): Content => {
       let text = r.message ?? request.message;
       const variables = r.variables ?? request.variables;
-      if (template) {
-        if (text === undefined) {
-          if (variables === undefined) throw new DakiyaError('ERR_INVALID_REQUEST', 'give message or variables with template_id', { field: 'message' });
-          text = buildText(template, variables, policy);
-        }
-      } else if (text === undefined) {
-        throw new DakiyaError('ERR_INVALID_REQUEST', 'message is required', { field: 'message' });
+      // Text built from the template is a match by construction (each variable was type-checked),
+      // so only a given text is matched against it.
+      let built = false;
+      if (template && text === undefined) {
+        if (variables === undefined) throw new DakiyaError('ERR_INVALID_REQUEST', 'give message or variables with template_id', { field: 'message' });
+        text = buildText(template, variables, policy);
+        built = true;
       }
+      if (text === undefined) throw new DakiyaError('ERR_INVALID_REQUEST', 'message is required', { field: 'message' });
       let content = shared.get(text);
       if (!content) {
-        if (template) checkAgainstTemplate(template, text, policy);
+        if (template && !built) checkAgainstTemplate(template, text, policy);
         content = planContent(text, request.unicode, policy);
         if (shared.size < 1024) shared.set(text, content);
       }
