@@ -101,7 +101,8 @@ export class AdminService {
     return { apiKey, key };
   }
 
-  listKeys(accountId: string): Promise<ApiKey[]> {
+  async listKeys(accountId: string): Promise<ApiKey[]> {
+    await this.getAccount(accountId);
     return this.#store.listApiKeys(accountId);
   }
 
@@ -148,7 +149,8 @@ export class AdminService {
     return this.#store.getBalances(accountId);
   }
 
-  listLedger(accountId: string, limit = 100): Promise<LedgerEntry[]> {
+  async listLedger(accountId: string, limit = 100): Promise<LedgerEntry[]> {
+    await this.getAccount(accountId);
     return this.#store.listLedger(accountId, Math.min(Math.max(limit, 1), 1000));
   }
 
@@ -165,7 +167,8 @@ export class AdminService {
     return record;
   }
 
-  listSenders(accountId: string): Promise<SenderId[]> {
+  async listSenders(accountId: string): Promise<SenderId[]> {
+    await this.getAccount(accountId);
     return this.#store.listSenders(accountId);
   }
 
@@ -198,7 +201,8 @@ export class AdminService {
     return template;
   }
 
-  listTemplates(accountId: string): Promise<DltTemplate[]> {
+  async listTemplates(accountId: string): Promise<DltTemplate[]> {
+    await this.getAccount(accountId);
     return this.#store.listTemplates(accountId);
   }
 

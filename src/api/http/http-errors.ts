@@ -16,9 +16,12 @@ export function toDakiyaError(error: unknown): DakiyaError {
   if (e.validation) {
     const first = e.validation[0];
     const extra = first?.params?.['additionalProperty'];
-    const path = `${first?.instancePath ?? ''}${typeof extra === 'string' ? `/${extra}` : ''}`.replace(/^\//, '').replaceAll('/', '.');
+    // A missing property is reported on its parent object; name the property itself instead.
+    const missing = first?.params?.['missingProperty'];
+    const named = typeof extra === 'string' ? extra : typeof missing === 'string' ? missing : undefined;
+    const path = `${first?.instancePath ?? ''}${named !== undefined ? `/${named}` : ''}`.replace(/^\//, '').replaceAll('/', '.');
     const field = path || (e.validationContext ?? 'body');
-    const message = typeof extra === 'string' ? `unknown field ${field}` : `${field} ${first?.message ?? 'is invalid'}`;
+    const message = typeof extra === 'string' ? `unknown field ${field}` : typeof missing === 'string' ? `${field} is required` : `${field} ${first?.message ?? 'is invalid'}`;
     return new DakiyaError('ERR_INVALID_REQUEST', message, { field });
   }
   switch (e.code) {

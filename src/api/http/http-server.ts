@@ -1,10 +1,11 @@
 // Builds the Fastify server: health, readiness and metrics endpoints, the native /v1 dialect and
 // the admin API, with authentication, per-key rate limits and one error classification.
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Clock } from '../../domain/clock.ts';
 import { DakiyaError } from '../../domain/errors.ts';
 import { adminApi } from '../admin/admin-routes.ts';
+import { nativeErrorBody } from '../dialects/native-v1/native-errors.ts';
 import { nativeV1 } from '../dialects/native-v1/native-routes.ts';
 import { bearerOrQueryToken } from './credentials.ts';
 import type { HttpContext } from './http-context.ts';
@@ -29,6 +30,12 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
     return503OnClosing: true,
     keepAliveTimeout: 65_000,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
+    // The router answers bad URL encoding and path parameters over 100 characters by itself, in
+    // Fastify's own body; this sends them through the one classification and error body instead.
+    frameworkErrors: (error, request, reply: FastifyReply) => {
+      const { statusCode, body } = nativeErrorBody(ctx.classify(error, request));
+      return reply.code(statusCode).send(body);
+    },
   });
 
   // Every body is JSON: without this, Fastify's built-in text/plain parser turns a wrong
@@ -71,10 +78,11 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
 
   await app.register(nativeV1(ctx), { prefix: '/v1' });
   await app.register(adminApi(ctx), { prefix: '/admin/v1' });
-  app.setNotFoundHandler((request, reply) => reply.code(404).send({ status: 'error', code: 404, error_code: 'ERR_NOT_FOUND', message: `No endpoint ${request.method} ${request.url.split('?')[0]}.` }));
+  // Outside /v1 and /admin/v1 too, errors wear the native body (with error_message) the docs promise.
+  app.setNotFoundHandler((request, reply) => reply.code(404).send(nativeErrorBody(new DakiyaError('ERR_NOT_FOUND', `No endpoint ${request.method} ${request.url.split('?')[0]}.`)).body));
   app.setErrorHandler((error, request, reply) => {
-    const e = ctx.classify(error, request);
-    return reply.code(e.status).send({ status: 'error', code: e.status, error_code: e.code, message: e.message });
+    const { statusCode, body } = nativeErrorBody(ctx.classify(error, request));
+    return reply.code(statusCode).send(body);
   });
   return app;
 }

@@ -26,6 +26,8 @@ export async function accountState(t: TestGateway, accountId: string): Promise<A
     store.listLedger(accountId, 1000),
     store.listMessages({ accountId, limit: 1000 }),
   ]);
+  // A full page would hide what lies beyond it; no test account comes near this.
+  if (ledger.length >= 1000 || messages.length >= 1000) throw new Error(`account ${accountId} is too busy for accountState`);
   const refunds = new Map<string, number>();
   for (const e of ledger) if (e.kind === 'refund') refunds.set(e.routeId, (refunds.get(e.routeId) ?? 0) + e.amount);
   return {
@@ -57,14 +59,8 @@ export interface ErrorBody {
 
 const bodyKeys = new Set(['status', 'code', 'error_code', 'message', 'error_message', 'details']);
 
-/** Sends the call, asserts it was refused with `status` and `code` in the native error body, and that it changed nothing. */
-export async function expectRejection(t: TestGateway, call: ApiCall, status: number, code: ErrorCode): Promise<ErrorBody> {
-  const accountId = call.accountId ?? t.account.id;
-  const before = await accountState(t, accountId);
-  const res = await t.request(call.method ?? (call.body === undefined ? 'GET' : 'POST'), call.url, call.body, {
-    ...(call.key !== undefined && { key: call.key }),
-    ...(call.headers && { headers: call.headers }),
-  });
+/** Asserts a response is the native error body for `code` with HTTP `status`. */
+export function assertErrorBody(res: { status: number; body: any; headers: Record<string, unknown>; raw: string }, status: number, code: ErrorCode): ErrorBody {
   assert.equal(res.status, status, `expected ${status} ${code}, got ${res.status}: ${res.raw}`);
   assert.match(String(res.headers['content-type']), /^application\/json/);
   const body = res.body as ErrorBody;
@@ -76,6 +72,18 @@ export async function expectRejection(t: TestGateway, call: ApiCall, status: num
   assert.ok(body.message.length > 0);
   assert.equal(body.error_message, body.message);
   assert.deepEqual(Object.keys(body).filter((k) => !bodyKeys.has(k)), [], `unexpected keys in ${res.raw}`);
+  return body;
+}
+
+/** Sends the call, asserts it was refused with `status` and `code` in the native error body, and that it changed nothing. */
+export async function expectRejection(t: TestGateway, call: ApiCall, status: number, code: ErrorCode): Promise<ErrorBody> {
+  const accountId = call.accountId ?? t.account.id;
+  const before = await accountState(t, accountId);
+  const res = await t.request(call.method ?? (call.body === undefined ? 'GET' : 'POST'), call.url, call.body, {
+    ...(call.key !== undefined && { key: call.key }),
+    ...(call.headers && { headers: call.headers }),
+  });
+  const body = assertErrorBody(res, status, code);
   assert.deepEqual(await accountState(t, accountId), before, `${call.method ?? ''} ${call.url} was refused but changed the account`);
   return body;
 }

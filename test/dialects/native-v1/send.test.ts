@@ -1,4 +1,6 @@
-// POST /v1/sms/send on the happy path: what the 202 says, what is stored, what is charged.
+// POST /v1/sms/send on the happy path: what the 202 says, what is stored, what is charged, and how
+// the text decides encoding, segments and credits (long texts go to an international number,
+// which needs no DLT template).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startTestGateway, type TestGateway } from '../../fixtures/test-gateway.ts';
@@ -98,4 +100,51 @@ test('accepts a validity_period and sets expires_at that far after the message i
   const res = await t.request('POST', '/v1/sms/send', { ...transactional(), validity_period: 600 });
   const m = await readMessage(t, res.body.message_id);
   assert.equal(Date.parse(m.expires_at) - Date.parse(m.created_at), 600_000);
+});
+
+async function sent(body: Record<string, unknown>): Promise<{ encoding: string; segments: number; credits: number }> {
+  const res = await t.request('POST', '/v1/sms/send', body);
+  assert.equal(res.status, 202, res.raw);
+  return { encoding: res.body.encoding, segments: res.body.segments, credits: res.body.credits_debited };
+}
+
+test('sends plain text as GSM7 in one segment up to 160 characters', async () => {
+  assert.deepEqual(await sent(international('a'.repeat(160))), { encoding: 'GSM7', segments: 1, credits: 1 });
+});
+
+test('splits GSM7 text of 161 characters into two segments and charges both', async () => {
+  assert.deepEqual(await sent(international('a'.repeat(161))), { encoding: 'GSM7', segments: 2, credits: 2 });
+});
+
+test('keeps the euro sign in GSM7, counting it as two characters', async () => {
+  assert.deepEqual(await sent(transactional('Price €5')), { encoding: 'GSM7', segments: 1, credits: 1 });
+  assert.deepEqual(await sent(international('€'.repeat(80))), { encoding: 'GSM7', segments: 1, credits: 1 });
+  assert.deepEqual(await sent(international('€'.repeat(81))), { encoding: 'GSM7', segments: 2, credits: 2 });
+});
+
+test('switches text with an emoji to UCS2', async () => {
+  assert.deepEqual(await sent(transactional('Thanks 😀')), { encoding: 'UCS2', segments: 1, credits: 1 });
+});
+
+test('counts an emoji as two UCS2 characters', async () => {
+  assert.deepEqual(await sent(international('😀'.repeat(35))), { encoding: 'UCS2', segments: 1, credits: 1 });
+  assert.deepEqual(await sent(international('😀'.repeat(36))), { encoding: 'UCS2', segments: 2, credits: 2 });
+});
+
+test('sends Devanagari as UCS2 with 70 characters per single segment', async () => {
+  assert.deepEqual(await sent(transactional('नमस्ते')), { encoding: 'UCS2', segments: 1, credits: 1 });
+  assert.deepEqual(await sent(international('न'.repeat(70))), { encoding: 'UCS2', segments: 1, credits: 1 });
+  assert.deepEqual(await sent(international('न'.repeat(71))), { encoding: 'UCS2', segments: 2, credits: 2 });
+});
+
+test('forces UCS2 for GSM text when unicode is true', async () => {
+  assert.deepEqual(await sent({ ...transactional('Hello'), unicode: true }), { encoding: 'UCS2', segments: 1, credits: 1 });
+});
+
+test('stores the encoding and segments it reported on the message', async () => {
+  const res = await t.request('POST', '/v1/sms/send', international('न'.repeat(71)));
+  const m = await readMessage(t, res.body.message_id);
+  assert.equal(m.encoding, 'UCS2');
+  assert.equal(m.segments, 2);
+  assert.equal(m.credits, 2);
 });

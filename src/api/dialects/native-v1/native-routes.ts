@@ -102,12 +102,22 @@ function idempotencyKey(request: FastifyRequest): string | undefined {
   return raw;
 }
 
-const offsetTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+const offsetTime = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
+
+/** Epoch ms of an ISO 8601 time with offset, or NaN. Date.parse alone rolls 2026-02-30 over to 2 March and takes 24:00. */
+function parseOffsetTime(text: string): number {
+  const m = offsetTime.exec(text);
+  if (!m) return Number.NaN;
+  const [year, month, day, hour, minute, second = 0, offsetHours = 0, offsetMinutes = 0] = m.slice(1).map((v) => (v === undefined ? undefined : Number(v)));
+  const date = new Date(Date.UTC(year!, month! - 1, day!));
+  const real = date.getUTCMonth() === month! - 1 && date.getUTCDate() === day && hour! < 24 && minute! < 60 && second < 60 && offsetHours < 24 && offsetMinutes < 60;
+  return real ? Date.parse(text) : Number.NaN;
+}
 
 function toSendRequest(body: Common, recipients: SendRequest['recipients']): SendRequest {
   let scheduleAt: number | undefined;
   if (body.schedule_at !== undefined) {
-    scheduleAt = offsetTime.test(body.schedule_at) ? Date.parse(body.schedule_at) : Number.NaN;
+    scheduleAt = parseOffsetTime(body.schedule_at);
     if (Number.isNaN(scheduleAt)) throw new DakiyaError('ERR_INVALID_SCHEDULE', 'schedule_at must be ISO 8601 with an offset, e.g. 2026-05-31T10:00:00+05:30', { field: 'schedule_at' });
   }
   return {
