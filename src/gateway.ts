@@ -114,7 +114,8 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
   const recovered = await store.recoverInDoubt(clock.now());
   if (recovered.length > 0) logger.warn({ count: recovered.length }, 'in-doubt submissions from the previous run resolved');
 
-  const channel = options.channel ?? new SandboxChannel(config.sandbox, clock);
+  // The sandbox asks for no delay of its own: the dispatcher's backoff decides when to retry.
+  const channel = options.channel ?? new SandboxChannel({ ...config.sandbox, retryAfterMs: 0 }, clock);
   const onError = (worker: string) => (error: unknown) => {
     metrics.workerErrors.inc({ worker });
     logger.error({ err: error, worker }, 'worker error');
@@ -127,7 +128,7 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
     }
   }
   const workers = new Map(lanes.map((lane) => [lane, new DispatchWorker(lane, {
-    store, clock, channelFor: () => channel, options: config.dispatch,
+    store, clock, channelFor: () => channel, options: config.dispatch, promotionalWindow: config.promotionalWindow,
     events: { onTransitions: (t) => metrics.recordTransitions(t), onError: onError(`dispatch-${lane}`) },
   })]));
 

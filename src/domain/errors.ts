@@ -22,7 +22,6 @@ export const errorCatalogue = {
   ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, phase: 'request', message: 'Send the body as application/json.' },
   ERR_UNAUTHORIZED: { status: 401, phase: 'request', message: 'Missing or invalid API key: send Authorization: Bearer <key> or ?access_token=<key>.' },
   ERR_IP_NOT_ALLOWED: { status: 403, phase: 'request', message: 'This key may not be used from this IP address; add it to the key\'s allowlist.' },
-  ERR_FORBIDDEN: { status: 403, phase: 'request', message: 'Your credentials are valid but do not grant access to this resource.' },
   ERR_ACCOUNT_SUSPENDED: { status: 403, phase: 'request', message: 'The account is suspended; contact the operator.' },
   ERR_NOT_FOUND: { status: 404, phase: 'request', message: 'No such resource.' },
   ERR_CONFLICT: { status: 409, phase: 'request', message: 'The resource already exists or was changed concurrently.' },

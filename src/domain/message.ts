@@ -58,7 +58,10 @@ export interface Message {
   status: MessageStatus;
   errorCode: string | null;
   correlationId: string | null;
+  /** When the next attempt may start (schedule, window opening, retry backoff). */
   dueAt: number;
+  /** The time the customer asked for (or the window opening it was moved to); null = at once. */
+  scheduledAt: number | null;
   expiresAt: number;
   createdAt: number;
   submittedAt: number | null;

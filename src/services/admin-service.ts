@@ -184,8 +184,12 @@ export class AdminService {
       throw new DakiyaError('ERR_INVALID_REQUEST', `category must be one of ${messageCategories.join(', ')}`, { field: 'category' });
     }
     const sender = normaliseSenderId(input.sender);
-    if (!(await this.#store.listSenders(accountId)).some((s) => s.sender === sender)) {
-      throw new DakiyaError('ERR_SENDER_NOT_REGISTERED', `Register sender ${sender} before its templates.`, { sender });
+    const registered = (await this.#store.listSenders(accountId)).find((s) => s.sender === sender);
+    if (!registered) throw new DakiyaError('ERR_SENDER_NOT_REGISTERED', `Register sender ${sender} before its templates.`, { sender });
+    // TRAI: promotional traffic goes out under 6-digit numeric headers, everything else under letter headers.
+    const wanted = input.category === 'promotional' ? 'numeric-header' : 'dlt-header';
+    if (registered.kind !== wanted) {
+      throw new DakiyaError('ERR_INVALID_REQUEST', `A ${input.category} template needs a ${wanted === 'numeric-header' ? '6-digit numeric' : '6-letter'} sender; ${sender} is ${registered.kind}.`, { field: 'sender' });
     }
     if (input.text.length === 0 || input.text.length > 2000) throw new DakiyaError('ERR_INVALID_REQUEST', 'text must be 1-2000 characters', { field: 'text' });
     if (variableCount(parseTemplate(input.text)) > 50) throw new DakiyaError('ERR_INVALID_REQUEST', 'a template may have at most 50 variables', { field: 'text' });

@@ -138,7 +138,9 @@ export class SendService {
     const now = this.#clock.now();
     if (request.recipients.length === 0) throw new DakiyaError('ERR_INVALID_REQUEST', 'at least one recipient is required', { field: 'to' });
     if (request.recipients.length > policy.maxRecipients) {
-      throw new DakiyaError('ERR_TOO_MANY_RECIPIENTS', `At most ${policy.maxRecipients} recipients per request; this one has ${request.recipients.length}.`);
+      throw new DakiyaError('ERR_TOO_MANY_RECIPIENTS', `At most ${policy.maxRecipients} recipients per request; this one has ${request.recipients.length}.`, {
+        max_recipients: policy.maxRecipients, recipients: request.recipients.length,
+      });
     }
     const profile = await this.#profiles.get(caller.accountId);
     if (!profile) throw new DakiyaError('ERR_UNAUTHORIZED');
@@ -222,7 +224,7 @@ export class SendService {
         recipient: msisdn, sender: sender.sender, body: content.text, templateId: template?.templateId ?? null,
         encoding: content.encoding, segments: content.segments, flash: request.flash === true, credits,
         status: scheduled ? 'SCHEDULED' : 'QUEUED', correlationId: request.correlationId ?? null,
-        dueAt, expiresAt, createdAt: now,
+        dueAt, scheduledAt: scheduled ? dueAt : null, expiresAt, createdAt: now,
       });
     }
     rejected.sort((a, b) => a.index - b.index);

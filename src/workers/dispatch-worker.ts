@@ -3,6 +3,7 @@
 import type { Channel, OutboundMessage } from '../channels/channel.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { Lane, Message } from '../domain/message.ts';
+import { isWithinWindow, nextWindowOpening, type SendingWindow } from '../domain/promotional-window.ts';
 import type { Store, SubmissionOutcome, Transition } from '../store/store.ts';
 
 export interface DispatchOptions {
@@ -10,7 +11,11 @@ export interface DispatchOptions {
   pollIntervalMs: number;
   /** Claimed-but-unanswered messages allowed at once in this lane. */
   maxInFlight: number;
+  /** First retry delay after a transient submit error; doubles per attempt, capped at 15 minutes. */
+  retryBackoffMs: number;
 }
+
+const maxBackoffMs = 15 * 60_000;
 
 export interface DispatchEvents {
   onTransitions?: (transitions: readonly Transition[]) => void;
@@ -24,6 +29,7 @@ export class DispatchWorker {
   #clock: Clock;
   #options: DispatchOptions;
   #events: DispatchEvents;
+  #window: SendingWindow;
   #running = false;
   #inFlight = 0;
   #wake: (() => void) | undefined;
@@ -31,13 +37,16 @@ export class DispatchWorker {
   #loop: Promise<void> | undefined;
   #pending = new Set<Promise<void>>();
 
-  constructor(lane: Lane, deps: { store: Store; channelFor: (routeId: string) => Channel; clock: Clock; options: DispatchOptions; events?: DispatchEvents }) {
+  constructor(lane: Lane, deps: {
+    store: Store; channelFor: (routeId: string) => Channel; clock: Clock; options: DispatchOptions; promotionalWindow: SendingWindow; events?: DispatchEvents;
+  }) {
     this.lane = lane;
     this.#store = deps.store;
     this.#channelFor = deps.channelFor;
     this.#clock = deps.clock;
     this.#options = deps.options;
     this.#events = deps.events ?? {};
+    this.#window = deps.promotionalWindow;
   }
 
   start(): void {
@@ -100,6 +109,12 @@ export class DispatchWorker {
     this.#wake = undefined;
   }
 
+  /** Exponential backoff per attempt; a channel's own later retry time (e.g. Retry-After) wins. */
+  #backoff(o: Extract<SubmissionOutcome, { outcome: 'retry' }>, attempt: number): SubmissionOutcome {
+    const delay = Math.min(maxBackoffMs, this.#options.retryBackoffMs * 2 ** Math.min(attempt - 1, 20));
+    return { ...o, retryAt: Math.max(o.retryAt, this.#clock.now() + delay) };
+  }
+
   async #dispatch(messages: Message[]): Promise<void> {
     this.#inFlight += messages.length;
     try {
@@ -111,13 +126,19 @@ export class DispatchWorker {
           outcomes.push({ id: m.id, outcome: 'expired', at: now });
           continue;
         }
+        // Accepted inside the window but due outside it (a retry, a slow queue): wait for it to open again.
+        if (m.category === 'promotional' && !isWithinWindow(this.#window, new Date(now))) {
+          outcomes.push({ id: m.id, outcome: 'retry', errorCode: 'ERR_PROMOTIONAL_WINDOW_CLOSED', retryAt: nextWindowOpening(this.#window, new Date(now)).getTime() });
+          continue;
+        }
         const channel = this.#channelFor(m.routeId);
         let list = byChannel.get(channel);
         if (!list) byChannel.set(channel, (list = []));
         list.push(m);
       }
       const results = await Promise.all([...byChannel].map(([channel, list]) => submitSafely(channel, list, this.#clock)));
-      for (const r of results) outcomes.push(...r);
+      const attempts = new Map(messages.map((m) => [m.id, m.attempts]));
+      for (const r of results) for (const o of r) outcomes.push(o.outcome === 'retry' ? this.#backoff(o, attempts.get(o.id) ?? 1) : o);
       const transitions = await this.#store.recordSubmissions(outcomes);
       this.#events.onTransitions?.(transitions);
     } catch (error) {

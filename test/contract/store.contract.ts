@@ -28,7 +28,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       return {
         id: ids(), accountId, batchId: null, routeId: 'transactional', category: 'transactional', lane: 'transactional',
         recipient: '919876543210', sender: 'DAKIYA', body: 'hi', templateId: null, encoding: 'GSM7', segments: 1, flash: false,
-        credits: 1, status: 'QUEUED', correlationId: null, dueAt: clock.now(), expiresAt: clock.now() + 86_400_000, createdAt: clock.now(),
+        credits: 1, status: 'QUEUED', correlationId: null, dueAt: clock.now(), scheduledAt: null, expiresAt: clock.now() + 86_400_000, createdAt: clock.now(),
         ...overrides,
       };
     }

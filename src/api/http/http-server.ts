@@ -46,6 +46,7 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
   const ctx: HttpContext = {
     ...deps,
     async authenticate(request, reply) {
+      if (!deps.ready()) throw new DakiyaError('ERR_SERVICE_UNAVAILABLE');
       const principal = await deps.auth.authenticate(bearerOrQueryToken(request.headers, request.query), request.ip);
       request.principal = principal;
       const limit = principal.account.rateLimitPerMinute ?? config.rateLimit.requestsPerMinute;

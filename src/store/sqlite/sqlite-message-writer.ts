@@ -10,7 +10,7 @@ import { type MessageRow, type RouteRow, toMessage, toRoute } from './sqlite-row
 
 const messageColumns = [
   'id', 'account_id', 'batch_id', 'route_id', 'category', 'lane', 'recipient', 'sender', 'body', 'template_id',
-  'encoding', 'segments', 'flash', 'credits', 'status', 'correlation_id', 'due_at', 'expires_at', 'created_at',
+  'encoding', 'segments', 'flash', 'credits', 'status', 'correlation_id', 'due_at', 'scheduled_at', 'expires_at', 'created_at',
 ] as const;
 /** Rows per multi-row INSERT: fewer statement executions for bulk requests. */
 const chunk = 32;
@@ -195,5 +195,5 @@ function transition(cur: Current, to: MessageStatus, refunded: number): Transiti
 
 function pushMessage(p: unknown[], m: AcceptRequest['messages'][number]): void {
   p.push(m.id, m.accountId, m.batchId, m.routeId, m.category, m.lane, m.recipient, m.sender, m.body, m.templateId,
-    m.encoding, m.segments, m.flash ? 1 : 0, m.credits, m.status, m.correlationId, m.dueAt, m.expiresAt, m.createdAt);
+    m.encoding, m.segments, m.flash ? 1 : 0, m.credits, m.status, m.correlationId, m.dueAt, m.scheduledAt, m.expiresAt, m.createdAt);
 }

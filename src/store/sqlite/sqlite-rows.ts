@@ -8,7 +8,7 @@ export interface MessageRow {
   id: string; account_id: string; batch_id: string | null; route_id: string; category: string; lane: string;
   recipient: string; sender: string; body: string; template_id: string | null; encoding: string; segments: number;
   flash: number; credits: number; status: string; error_code: string | null; correlation_id: string | null;
-  due_at: number; expires_at: number; created_at: number; submitted_at: number | null; done_at: number | null;
+  due_at: number; scheduled_at: number | null; expires_at: number; created_at: number; submitted_at: number | null; done_at: number | null;
   carrier_id: string | null; attempts: number;
 }
 
@@ -18,7 +18,7 @@ export function toMessage(r: MessageRow): Message {
     category: r.category as Message['category'], lane: r.lane as Message['lane'], recipient: r.recipient,
     sender: r.sender, body: r.body, templateId: r.template_id, encoding: r.encoding as Message['encoding'],
     segments: r.segments, flash: r.flash === 1, credits: r.credits, status: r.status as Message['status'],
-    errorCode: r.error_code, correlationId: r.correlation_id, dueAt: r.due_at, expiresAt: r.expires_at,
+    errorCode: r.error_code, correlationId: r.correlation_id, dueAt: r.due_at, scheduledAt: r.scheduled_at, expiresAt: r.expires_at,
     createdAt: r.created_at, submittedAt: r.submitted_at, doneAt: r.done_at, carrierId: r.carrier_id, attempts: r.attempts,
   };
 }

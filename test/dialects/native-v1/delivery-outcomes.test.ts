@@ -153,7 +153,7 @@ test('delivers a requeued message on its retry, clearing the error and charging 
   const who = await account();
   const res = await t.request('POST', '/v1/sms/send', transactional('Hello', sandbox.carrierDownOnce), { key: who.apiKey });
   await waitForStatus(t, res.body.message_id, 'QUEUED', { key: who.apiKey, also: (q) => q.error_code !== null });
-  clock.advance(1000);
+  clock.advance(t.config.dispatch.retryBackoffMs);
   const m = await waitForStatus(t, res.body.message_id, 'DELIVERED', { key: who.apiKey });
   assert.equal(m.error_code, null);
   assert.equal(await creditsOn(t, 'transactional', who.apiKey), 9);
@@ -193,8 +193,39 @@ test('does not resend an in-doubt message once the channel works again', async (
   assert.equal((await readMessage(t, doubtful, who.apiKey)).status, 'UNKNOWN');
 });
 
-// src gap: a retry requeues the message with due_at = retry time (sqlite-message-writer.ts
-// `requeue`), and native-render.ts derives scheduled_at and the first timeline entry from
-// due_at > created_at, so a message sent at once reads back with a scheduled_at and a SCHEDULED
-// timeline entry after an ERR_CARRIER_UNAVAILABLE retry.
-test.todo('keeps scheduled_at null and the timeline starting at QUEUED for a message that was retried');
+test('keeps scheduled_at null and the timeline starting at QUEUED for a message that was retried', async () => {
+  const who = await account();
+  const res = await t.request('POST', '/v1/sms/send', transactional('Hello', sandbox.carrierDownOnce), { key: who.apiKey });
+  await waitForStatus(t, res.body.message_id, 'QUEUED', { key: who.apiKey, also: (q) => q.error_code !== null });
+  clock.advance(t.config.dispatch.retryBackoffMs);
+  const m = await waitForStatus(t, res.body.message_id, 'DELIVERED', { key: who.apiKey });
+  assert.equal(m.scheduled_at, null);
+  assert.deepEqual(m.timeline.map((e: { status: string }) => e.status), ['QUEUED', 'SUBMITTED', 'DELIVERED']);
+});
+
+test('waits twice as long before each further retry', async () => {
+  const who = await account();
+  const channel = t.gateway.channel;
+  const submit = channel.submit;
+  const attempts: number[] = [];
+  channel.submit = async (list) => list.map((m) => {
+    attempts.push(clock.now());
+    return { id: m.id, outcome: 'retry' as const, errorCode: 'ERR_CARRIER_UNAVAILABLE' as const, retryAt: 0 };
+  });
+  try {
+    const res = await t.request('POST', '/v1/sms/send', transactional('Hello'), { key: who.apiKey });
+    const requeued = async () => (await readMessage(t, res.body.message_id, who.apiKey)).error_code === 'ERR_CARRIER_UNAVAILABLE';
+    const base = t.config.dispatch.retryBackoffMs;
+    await t.until(async () => attempts.length === 1 && requeued());
+    for (const [n, wait] of [[1, base], [2, 2 * base]] as const) {
+      await new Promise((r) => setTimeout(r, 60)); // the requeue is recorded after the attempt
+      clock.advance(wait - 1);
+      await new Promise((r) => setTimeout(r, 80));
+      assert.equal(attempts.length, n, `attempt ${n + 1} waits the full ${wait} ms`);
+      clock.advance(1);
+      await t.until(async () => attempts.length === n + 1);
+    }
+  } finally {
+    channel.submit = submit;
+  }
+});

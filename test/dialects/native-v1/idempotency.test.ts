@@ -91,3 +91,14 @@ test('refuses an Idempotency-Key that is not 1-255 visible ASCII characters with
     assert.deepEqual(error.details, { field: 'Idempotency-Key' });
   }
 });
+
+test('treats the same body with its keys in another order as the same request', async () => {
+  const key = freshKey();
+  const body = transactional();
+  const reordered = Object.fromEntries(Object.entries(body).reverse());
+  const first = await t.request('POST', '/v1/sms/send', body, withKey(key));
+  const again = await t.request('POST', '/v1/sms/send', reordered, withKey(key));
+  assert.equal(again.status, 202, again.raw);
+  assert.equal(again.headers['idempotent-replayed'], 'true');
+  assert.equal(again.body.message_id, first.body.message_id);
+});

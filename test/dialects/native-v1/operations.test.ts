@@ -1,7 +1,6 @@
 // The gateway as operators see it: /healthz, /readyz and /metrics (no key needed), unknown
 // endpoints, and the codes that need the gateway itself to fail: ERR_INTERNAL (the store goes
-// away), and ERR_SERVICE_UNAVAILABLE and ERR_FORBIDDEN, which no request can reach today and are
-// asserted at the lowest layer that produces them.
+// away) and ERR_SERVICE_UNAVAILABLE (readiness false).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
@@ -130,10 +129,14 @@ describe('while the gateway is not ready (starting or draining)', () => {
     assert.deepEqual(res.json(), { status: 'not_ready' });
   });
 
-  // src gap: nothing throws ERR_SERVICE_UNAVAILABLE. While readiness is false, /v1 still accepts
-  // sends (202): http-server.ts checks readiness only on /readyz. Recorded as todo (body-less, so
-  // the summary line does not count it as a failure) until a readiness hook exists.
-  test.todo('refuses sends with 503 ERR_SERVICE_UNAVAILABLE while readiness is false');
+  test('refuses sends with 503 ERR_SERVICE_UNAVAILABLE while readiness is false', async () => {
+    const res = await app.inject({
+      method: 'POST', url: '/v1/sms/send', headers: { authorization: `Bearer ${t.account.apiKey}`, 'content-type': 'application/json' },
+      payload: { to: '9876543210', sender: 'DAKIYA', template_id: 'T-PLAIN-1', message: 'hello', category: 'transactional' },
+    });
+    assert.equal(res.statusCode, 503);
+    assert.equal(res.json().error_code, 'ERR_SERVICE_UNAVAILABLE');
+  });
 });
 
 test('renders ERR_SERVICE_UNAVAILABLE as 503 in the native error body', () => {
@@ -143,18 +146,5 @@ test('renders ERR_SERVICE_UNAVAILABLE as 503 in the native error body', () => {
       status: 'error', code: 503, error_code: 'ERR_SERVICE_UNAVAILABLE',
       message: 'The gateway is starting or shutting down; retry shortly.', error_message: 'The gateway is starting or shutting down; retry shortly.',
     },
-  });
-});
-
-// ERR_FORBIDDEN: no service or hook throws it yet (keys carry no scopes), so the lowest layer
-// that produces it is the dialect's error rendering.
-test('renders ERR_FORBIDDEN as 403 in the native error body', () => {
-  const { statusCode, body } = nativeErrorBody(new DakiyaError('ERR_FORBIDDEN', undefined, { resource: 'batch' }));
-  assert.equal(statusCode, 403);
-  assert.deepEqual(body, {
-    status: 'error', code: 403, error_code: 'ERR_FORBIDDEN',
-    message: 'Your credentials are valid but do not grant access to this resource.',
-    error_message: 'Your credentials are valid but do not grant access to this resource.',
-    details: { resource: 'batch' },
   });
 });

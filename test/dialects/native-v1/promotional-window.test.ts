@@ -88,8 +88,19 @@ test('accepts a schedule_at inside tomorrow\'s window while the window is closed
   assert.equal(res.body.scheduled_at, '2026-05-31T04:30:00.000Z');
 });
 
-// src gap: the window is checked only when a message is accepted. dispatch-worker.ts #dispatch
-// submits whatever is due, so a promotional message accepted at 20:59:30 IST whose first attempt
-// meets ERR_CARRIER_UNAVAILABLE (sandbox 919999900005) is submitted at 21:30 IST if that is when
-// the retry comes round.
-test.todo('holds a promotional message whose retry falls after 21:00 IST until the window opens again');
+test('holds a promotional message whose retry falls after 21:00 IST until the window opens again', async () => {
+  clock.set('2026-05-30T20:59:30+05:30');
+  const res = await send(promotional('Priya', '919999900005')); // the carrier is down on the first attempt
+  assert.equal(res.status, 202, res.raw);
+  await t.until(async () => (await readMessage(t, res.body.message_id)).error_code === 'ERR_CARRIER_UNAVAILABLE');
+  clock.set('2026-05-30T21:30:00+05:30');
+  const held = await t.until(async () => {
+    const m = await readMessage(t, res.body.message_id);
+    return m.error_code === 'ERR_PROMOTIONAL_WINDOW_CLOSED' && m;
+  });
+  assert.equal(held.status, 'QUEUED');
+  assert.equal(held.submitted_at, null);
+  clock.set('2026-05-31T09:00:00+05:30');
+  const m = await waitForStatus(t, res.body.message_id, 'DELIVERED');
+  assert.equal(m.submitted_at, '2026-05-31T03:30:00.000Z');
+});

@@ -59,7 +59,7 @@ export function renderEstimate(p: Prepared, total: number): Record<string, unkno
 
 export function renderMessage(m: Message): Record<string, unknown> {
   const status = publicStatus(m.status);
-  const timeline: Array<{ status: string; at: string }> = [{ status: m.dueAt > m.createdAt ? 'SCHEDULED' : 'QUEUED', at: iso(m.createdAt)! }];
+  const timeline: Array<{ status: string; at: string }> = [{ status: m.scheduledAt !== null ? 'SCHEDULED' : 'QUEUED', at: iso(m.createdAt)! }];
   if (m.submittedAt !== null) timeline.push({ status: 'SUBMITTED', at: iso(m.submittedAt)! });
   if (m.doneAt !== null) timeline.push({ status, at: iso(m.doneAt)! });
   const description = m.errorCode !== null && isErrorCode(m.errorCode) ? errorCatalogue[m.errorCode].message : null;
@@ -81,7 +81,7 @@ export function renderMessage(m: Message): Record<string, unknown> {
     correlation_id: m.correlationId,
     batch_id: m.batchId,
     created_at: iso(m.createdAt),
-    scheduled_at: m.dueAt > m.createdAt ? iso(m.dueAt) : null,
+    scheduled_at: iso(m.scheduledAt),
     submitted_at: iso(m.submittedAt),
     delivered_at: m.status === 'DELIVERED' ? iso(m.doneAt) : null,
     completed_at: iso(m.doneAt),

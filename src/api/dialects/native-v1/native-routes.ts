@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Static } from 'typebox';
 import { DakiyaError } from '../../../domain/errors.ts';
 import type { Caller, SendRequest } from '../../../services/send-service.ts';
+import { canonicalJson } from '../../http/canonical-json.ts';
 import type { HttpContext } from '../../http/http-context.ts';
 import { nativeErrorBody } from './native-errors.ts';
 import { renderBalances, renderBatch, renderBulk, renderEstimate, renderMessage, renderSend } from './native-render.ts';
@@ -76,7 +77,7 @@ export function nativeV1(ctx: HttpContext) {
     const key = idempotencyKey(request);
     const outcome = await ctx.send.send(who, input, bulk, key === undefined ? undefined : {
       key,
-      requestHash: createHash('sha256').update(`${request.method} ${request.routeOptions.url}\n${JSON.stringify(request.body)}`).digest('hex'),
+      requestHash: createHash('sha256').update(`${request.method} ${request.routeOptions.url}\n${canonicalJson(request.body)}`).digest('hex'),
       render: (p) => ({ statusCode: 202, body: JSON.stringify(render(p)) }),
     });
     if (outcome.kind === 'replay') {

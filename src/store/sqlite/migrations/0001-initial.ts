@@ -115,6 +115,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('error_code', 'text')
     .addColumn('correlation_id', 'text')
     .addColumn('due_at', 'integer', (c) => c.notNull())
+    .addColumn('scheduled_at', 'integer')
     .addColumn('expires_at', 'integer', (c) => c.notNull())
     .addColumn('created_at', 'integer', (c) => c.notNull())
     .addColumn('submitted_at', 'integer')
