@@ -61,6 +61,8 @@ export interface Prepared {
   scheduled: boolean;
   createdAt: number;
   batchId: string | null;
+  /** The route's balance when estimated (estimate and test_mode only). */
+  availableCredits?: number;
 }
 
 export interface IdempotencyOptions {
@@ -91,7 +93,9 @@ export class SendService {
 
   /** Validates and prices without storing or charging anything (estimate and test_mode). */
   async estimate(caller: Caller, request: SendRequest, bulk: boolean): Promise<Prepared> {
-    return this.#prepare(caller, request, bulk);
+    const prepared = await this.#prepare(caller, request, bulk);
+    const balance = (await this.#store.getBalances(caller.accountId)).find((b) => b.routeId === prepared.route.id);
+    return { ...prepared, availableCredits: balance?.balance ?? 0 };
   }
 
   /**

@@ -17,7 +17,7 @@ test('prices a single recipient with 200 and stores or charges nothing', async (
   assert.equal(res.status, 200, res.raw);
   assert.deepEqual(res.body, {
     status: 'ok', route: 'transactional', total_recipients: 1, valid_recipients: 1, segments: 1, encoding: 'GSM7', credits: 1,
-    price_per_segment: 1, scheduled_at: null, recipients: [{ to: '919876543210', segments: 1, encoding: 'GSM7', credits: 1 }], rejected: [],
+    price_per_segment: 1, available_credits: 1000, sufficient_credits: true, scheduled_at: null, recipients: [{ to: '919876543210', segments: 1, encoding: 'GSM7', credits: 1 }], rejected: [],
   });
 });
 
@@ -81,8 +81,16 @@ describe('test_mode and test keys', () => {
     assert.equal(res.status, 200, res.raw);
     assert.deepEqual({ ...res.body, timestamp: '<time>' }, {
       status: 'accepted', message_id: null, to: '919876543210', channel: 'sms', segments: 1, encoding: 'GSM7',
-      credits_debited: 0, timestamp: '<time>', test_mode: true, credits_estimated: 1,
+      credits_debited: 0, timestamp: '<time>', test_mode: true, credits_estimated: 1, available_credits: 1000, sufficient_credits: true,
     });
+  });
+
+  test('says in test_mode when a live send would not be covered by the balance', async () => {
+    const poor = await t.createAccount({ transactional: 0 });
+    const res = await t.request('POST', '/v1/sms/send', { ...transactional(), test_mode: true }, { key: poor.apiKey });
+    assert.equal(res.status, 200, res.raw);
+    assert.equal(res.body.sufficient_credits, false);
+    assert.equal(res.body.available_credits, 0);
   });
 
   test('answers a test_mode bulk with 200, no batch and the rejected recipients', async () => {

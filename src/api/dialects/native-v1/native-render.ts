@@ -19,7 +19,7 @@ export function renderSend(p: Prepared, testMode: boolean): Record<string, unkno
     timestamp: new Date(p.createdAt).toISOString(),
     ...(m.correlationId !== null && { correlation_id: m.correlationId }),
     ...(p.scheduled && { scheduled_at: iso(p.dueAt) }),
-    ...(testMode && { test_mode: true, credits_estimated: m.credits }),
+    ...(testMode && { test_mode: true, credits_estimated: m.credits, ...sufficiency(p) }),
   };
 }
 
@@ -32,8 +32,13 @@ export function renderBulk(p: Prepared, total: number, testMode: boolean): Recor
     rejected: renderRejected(p),
     estimated_credits: p.debit,
     scheduled_at: p.scheduled ? iso(p.dueAt) : null,
-    ...(testMode && { test_mode: true }),
+    ...(testMode && { test_mode: true, ...sufficiency(p) }),
   };
+}
+
+/** Whether a live send would have been covered: test_mode and estimates say so instead of a 402. */
+function sufficiency(p: Prepared) {
+  return p.availableCredits === undefined ? {} : { available_credits: p.availableCredits, sufficient_credits: p.availableCredits >= p.debit };
 }
 
 function renderRejected(p: Prepared) {
@@ -51,6 +56,7 @@ export function renderEstimate(p: Prepared, total: number): Record<string, unkno
     encoding: encodings.size === 1 ? [...encodings][0] : 'MIXED',
     credits: p.debit,
     price_per_segment: p.route.pricePerSegment,
+    ...sufficiency(p),
     scheduled_at: p.scheduled ? iso(p.dueAt) : null,
     recipients: p.messages.map((m) => ({ to: m.recipient, segments: m.segments, encoding: m.encoding, credits: m.credits })),
     rejected: renderRejected(p),
