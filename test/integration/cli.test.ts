@@ -1,0 +1,43 @@
+// The operator CLI against a data dir: the commands of the contract, their --json output,
+// and failures that change nothing.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { runCli } from '../fixtures/child-gateway.ts';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'dakiya-cli-'));
+let accountId = '';
+before(async () => {
+  const created = await runCli(dataDir, ['account', 'create', '--name', 'Acme', '--credits', 'transactional=50', '--credits', 'otp=5']);
+  assert.match(created.api_key, /^dk_live_/);
+  accountId = created.account_id;
+});
+after(() => rmSync(dataDir, { recursive: true, force: true }));
+
+test('account create gives the account its initial credits per route', async () => {
+  const { balances } = await runCli(dataDir, ['balances', '--account', accountId]);
+  assert.deepEqual(balances, [{ route: 'otp', credits: 5 }, { route: 'transactional', credits: 50 }]);
+});
+
+test('sender add and template add register a DLT header and its template', async () => {
+  assert.deepEqual(await runCli(dataDir, ['sender', 'add', '--account', accountId, '--sender', 'acmein']), { account_id: accountId, sender: 'ACMEIN', kind: 'dlt-header' });
+  const t = await runCli(dataDir, ['template', 'add', '--account', accountId, '--template-id', '1007158000001', '--sender', 'ACMEIN', '--category', 'transactional', '--text', 'Order {#str#} ships {#date#}']);
+  assert.deepEqual(t, { account_id: accountId, template_id: '1007158000001' });
+});
+
+test('dnd import reads numbers one per line or comma-separated, with comments', async () => {
+  const file = join(dataDir, 'dnd.txt');
+  writeFileSync(file, '# DND list\n9876543210\n+91 98765 43211, 09876543212\n\n');
+  assert.deepEqual(await runCli(dataDir, ['dnd', 'import', file]), { read: 3, added: 3 });
+  assert.deepEqual(await runCli(dataDir, ['dnd', 'add', '9876543210']), { added: 0 });
+});
+
+test('a command that fails exits non-zero, says why and changes nothing', async () => {
+  await assert.rejects(runCli(dataDir, ['dnd', 'add', '9876543213', 'not-a-number']), /ERR_INVALID_MOBILE/);
+  assert.deepEqual(await runCli(dataDir, ['dnd', 'add', '9876543213']), { added: 1 });
+  await assert.rejects(runCli(dataDir, ['credits', 'add', '--account', accountId, '--route', 'otp', '--amount', '-6']), /ERR_INSUFFICIENT_CREDITS/);
+  const { balances } = await runCli(dataDir, ['balances', '--account', accountId]);
+  assert.equal(balances.find((b: { route: string }) => b.route === 'otp').credits, 5);
+});
