@@ -1,10 +1,9 @@
 // The port to carriers. A channel takes claimed messages, answers each with a submission outcome,
 // and later reports delivery receipts keyed by the carrier's id. Sandbox, SMPP and HTTP providers implement it.
 import type { ErrorCode } from '../domain/errors.ts';
-import type { Message } from '../domain/message.ts';
-import type { AwaitingReceipt, ReceiptUpdate, SubmissionOutcome } from '../store/store.ts';
+import type { AwaitingReceipt, ClaimedMessage, ReceiptUpdate, SubmissionOutcome } from '../store/store.ts';
 
-export type OutboundMessage = Pick<Message, 'id' | 'recipient' | 'sender' | 'body' | 'encoding' | 'segments' | 'flash' | 'templateId' | 'expiresAt' | 'routeId' | 'category'>;
+export type OutboundMessage = Omit<ClaimedMessage, 'attempts'>;
 
 export interface ChannelHealth {
   name: string;

@@ -72,7 +72,8 @@ export const ConfigSchema = section({
     batchSize: Type.Integer({ minimum: 1, default: 500, description: 'Most due messages the dispatcher claims at once.' }),
     pollIntervalMs: Type.Integer({ minimum: 1, default: 200, description: 'How often an idle dispatcher looks for due messages, in ms.' }),
     maxInFlight: Type.Integer({ minimum: 1, default: 5000, description: 'Submissions outstanding per lane.' }),
-    retryBackoffMs: Type.Integer({ minimum: 0, default: 2000, description: 'Wait before retrying a submission that failed temporarily, in ms.' }),
+    lingerMs: Type.Integer({ minimum: 0, default: 5, description: 'How long the transactional and bulk lanes wait after new work arrives before claiming, so claims come in batches (the OTP lane never waits).' }),
+    retryBackoffMs: Type.Integer({ minimum: 0, default: 2000, description: 'Wait before the first retry of a submission that failed temporarily, in ms; it doubles with each further attempt, up to 15 minutes.' }),
   }),
   sandbox: section({
     latencyMs: Type.Integer({ minimum: 0, default: 0, description: 'Submit latency of the sandbox channel, in ms.' }),

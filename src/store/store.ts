@@ -26,6 +26,9 @@ export interface LedgerEntry {
   createdAt: number;
 }
 
+/** What a dispatcher needs of a claimed message: enough to submit it, nothing more. */
+export type ClaimedMessage = Pick<Message, 'id' | 'routeId' | 'category' | 'recipient' | 'sender' | 'body' | 'encoding' | 'segments' | 'flash' | 'templateId' | 'expiresAt' | 'attempts'>;
+
 export interface NewBatch {
   id: string;
   accountId: string;
@@ -163,7 +166,7 @@ export interface Store {
   listMessages(query: MessageQuery): Promise<Message[]>;
   getBatch(accountId: string, id: string): Promise<Batch | undefined>;
   /** Claims up to `limit` due messages of a lane (QUEUED/SCHEDULED, due_at <= now) and marks them DISPATCHING. */
-  claimDue(lane: Lane, now: number, limit: number): Promise<Message[]>;
+  claimDue(lane: Lane, now: number, limit: number): Promise<ClaimedMessage[]>;
   recordSubmissions(outcomes: readonly SubmissionOutcome[]): Promise<Transition[]>;
   /** Finishes SUBMITTED messages; receipts whose carrier id is not stored yet come back as unmatched. */
   applyReceipts(receipts: readonly ReceiptUpdate[]): Promise<{ transitions: Transition[]; unmatched: ReceiptUpdate[] }>;

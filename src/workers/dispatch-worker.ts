@@ -2,15 +2,17 @@
 // submit the rest to their route's channel, and record what the carrier said.
 import type { Channel, OutboundMessage } from '../channels/channel.ts';
 import type { Clock } from '../domain/clock.ts';
-import type { Lane, Message } from '../domain/message.ts';
+import type { Lane } from '../domain/message.ts';
 import { isWithinWindow, nextWindowOpening, type SendingWindow } from '../domain/promotional-window.ts';
-import type { Store, SubmissionOutcome, Transition } from '../store/store.ts';
+import type { ClaimedMessage, Store, SubmissionOutcome, Transition } from '../store/store.ts';
 
 export interface DispatchOptions {
   batchSize: number;
   pollIntervalMs: number;
   /** Claimed-but-unanswered messages allowed at once in this lane. */
   maxInFlight: number;
+  /** Wait after a wake-up before claiming, to claim in batches; 0 = claim at once. */
+  lingerMs: number;
   /** First retry delay after a transient submit error; doubles per attempt, capped at 15 minutes. */
   retryBackoffMs: number;
 }
@@ -33,6 +35,7 @@ export class DispatchWorker {
   #running = false;
   #inFlight = 0;
   #wake: (() => void) | undefined;
+  #woken = false;
   #timer: NodeJS.Timeout | undefined;
   #loop: Promise<void> | undefined;
   #pending = new Set<Promise<void>>();
@@ -57,6 +60,7 @@ export class DispatchWorker {
 
   /** New work was accepted for this lane: stop sleeping. */
   wake(): void {
+    this.#woken = true;
     this.#wake?.();
   }
 
@@ -69,7 +73,7 @@ export class DispatchWorker {
 
   async #run(): Promise<void> {
     while (this.#running) {
-      let claimed: Message[] = [];
+      let claimed: ClaimedMessage[] = [];
       try {
         const room = this.#options.maxInFlight - this.#inFlight;
         if (room > 0) claimed = await this.#store.claimDue(this.lane, this.#clock.now(), Math.min(room, this.#options.batchSize));
@@ -82,7 +86,10 @@ export class DispatchWorker {
         await new Promise((resolve) => setImmediate(resolve));
         continue;
       }
+      this.#woken = false;
       await this.#sleep();
+      // Woken by new work: let a little more arrive, so one claim and one commit serve many messages.
+      if (this.#woken && this.#options.lingerMs > 0 && this.lane !== 'otp') await new Promise((r) => setTimeout(r, this.#options.lingerMs));
     }
   }
 
@@ -115,7 +122,7 @@ export class DispatchWorker {
     return { ...o, retryAt: Math.max(o.retryAt, this.#clock.now() + delay) };
   }
 
-  async #dispatch(messages: Message[]): Promise<void> {
+  async #dispatch(messages: ClaimedMessage[]): Promise<void> {
     this.#inFlight += messages.length;
     try {
       const now = this.#clock.now();

@@ -93,7 +93,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       await store.accept({ accountId, routeId: 'transactional', debit: 3, messages: [due, later, otp] });
       const claimed = await store.claimDue('transactional', clock.now(), 10);
       assert.deepEqual(claimed.map((m) => m.id), [due.id]);
-      assert.equal(claimed[0]?.status, 'DISPATCHING');
+      assert.equal((await store.getMessage(accountId, due.id))?.status, 'DISPATCHING');
       assert.deepEqual(await store.claimDue('transactional', clock.now(), 10), []);
       assert.equal(await store.nextDueAt('transactional'), later.dueAt);
     });

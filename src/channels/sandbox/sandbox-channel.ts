@@ -58,29 +58,42 @@ export class SandboxChannel implements Channel {
       const receipt = receiptFor(carrierId, m.recipient, m.expiresAt, now, this.#options);
       if (receipt) receipts.push(receipt);
     }
-    for (const [delay, receipt] of receipts) this.#schedule(delay, receipt);
+    this.#scheduleAll(receipts);
     return out;
   }
 
   resume(awaiting: readonly AwaitingReceipt[]): void {
     const now = this.#clock.now();
+    const receipts: Array<[number, ReceiptUpdate]> = [];
     for (const a of awaiting) {
       if (!a.carrierId.startsWith('SBX')) continue;
       const receipt = receiptFor(a.carrierId, a.recipient, a.expiresAt, now, this.#options);
-      if (receipt) this.#schedule(receipt[0], receipt[1]);
+      if (receipt) receipts.push(receipt);
     }
+    this.#scheduleAll(receipts);
   }
 
-  #schedule(delay: number, receipt: ReceiptUpdate): void {
+  /** One timer per distinct delay: receipts due together travel together, as in one PDU stream. */
+  #scheduleAll(receipts: ReadonlyArray<[number, ReceiptUpdate]>): void {
     if (this.#closed) return;
-    // Receipts due at the same moment travel together, as a carrier's would in one PDU stream.
-    const timer = setTimeout(() => {
-      this.#timers.delete(timer);
-      receipt.at = this.#clock.now();
-      this.#pending.push(receipt);
-      if (this.#pending.length === 1) setImmediate(() => this.#emit());
-    }, delay);
-    this.#timers.add(timer);
+    const byDelay = new Map<number, ReceiptUpdate[]>();
+    for (const [delay, receipt] of receipts) {
+      const list = byDelay.get(delay);
+      if (list) list.push(receipt);
+      else byDelay.set(delay, [receipt]);
+    }
+    for (const [delay, list] of byDelay) {
+      const timer = setTimeout(() => {
+        this.#timers.delete(timer);
+        const at = this.#clock.now();
+        for (const r of list) {
+          r.at = at;
+          this.#pending.push(r);
+        }
+        if (this.#pending.length === list.length) setImmediate(() => this.#emit());
+      }, delay);
+      this.#timers.add(timer);
+    }
   }
 
   #emit(): void {
@@ -102,7 +115,7 @@ export class SandboxChannel implements Channel {
   }
 
   health(): ChannelHealth {
-    return { name: this.name, up: !this.#closed, detail: `${this.#submitted} submitted, ${this.#timers.size} receipts pending` };
+    return { name: this.name, up: !this.#closed, detail: `${this.#submitted} submitted, ${this.#timers.size} receipt timers pending` };
   }
 
   async close(): Promise<void> {

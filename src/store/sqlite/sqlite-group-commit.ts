@@ -1,5 +1,6 @@
-// Group commit: requests that arrive in the same tick share one SQLite transaction (one WAL sync),
-// each isolated in its own savepoint so one request's failure never undoes another's.
+// Group commit: requests that arrive in the same tick share one SQLite transaction (one WAL sync).
+// The group runs straight through; only if some request throws is it rolled back and run again
+// with a savepoint per request, so one request's failure never undoes another's.
 import type Database from 'better-sqlite3';
 
 interface Pending<In, Out> {
@@ -20,13 +21,15 @@ export class GroupCommit<In, Out> {
   #options: GroupCommitOptions;
   #queue: Pending<In, Out>[] = [];
   #scheduled = false;
-  #commit: (items: readonly Pending<In, Out>[]) => Settled<Out>[];
+  #fast: (items: readonly Pending<In, Out>[]) => Out[];
+  #isolated: (items: readonly Pending<In, Out>[]) => Settled<Out>[];
 
   constructor(db: Database.Database, options: GroupCommitOptions, apply: (input: In) => Out) {
     this.#options = options;
     // A better-sqlite3 transaction called inside another becomes a savepoint.
     const one = db.transaction(apply);
-    this.#commit = db.transaction((items: readonly Pending<In, Out>[]) => items.map((item): Settled<Out> => {
+    this.#fast = db.transaction((items: readonly Pending<In, Out>[]) => items.map((item) => apply(item.input))).immediate;
+    this.#isolated = db.transaction((items: readonly Pending<In, Out>[]) => items.map((item): Settled<Out> => {
       try {
         return { ok: true, value: one(item.input) };
       } catch (error) {
@@ -55,10 +58,14 @@ export class GroupCommit<In, Out> {
     this.#queue = [];
     let settled: Settled<Out>[];
     try {
-      settled = this.#commit(items);
-    } catch (error) {
-      for (const item of items) item.reject(error);
-      return;
+      settled = this.#fast(items).map((value) => ({ ok: true, value }));
+    } catch {
+      try {
+        settled = this.#isolated(items);
+      } catch (error) {
+        for (const item of items) item.reject(error);
+        return;
+      }
     }
     items.forEach((item, i) => {
       const s = settled[i]!;

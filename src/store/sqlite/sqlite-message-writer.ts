@@ -1,12 +1,14 @@
-// The hot write paths on messages: accepting requests (group commit), claiming due rows,
-// and applying submission outcomes and receipts with exactly-once refunds.
+// The hot write paths on messages: accepting requests (group commit), claiming due rows, and
+// applying submission outcomes and receipts with exactly-once refunds. Every state change is one
+// `UPDATE … WHERE status = <expected> RETURNING`, so a repeated outcome or receipt changes nothing.
 import type Database from 'better-sqlite3';
 import { shouldRefund } from '../../domain/credit.ts';
 import { isErrorCode } from '../../domain/errors.ts';
-import type { FinalStatus, Lane, Message, MessageStatus } from '../../domain/message.ts';
-import type { AcceptRequest, AcceptResult, ReceiptUpdate, SubmissionOutcome, Transition } from '../store.ts';
+import type { FinalStatus, Lane, MessageStatus } from '../../domain/message.ts';
+import type { Route } from '../../domain/route.ts';
+import type { AcceptRequest, AcceptResult, ClaimedMessage, ReceiptUpdate, SubmissionOutcome, Transition } from '../store.ts';
 import { GroupCommit, type GroupCommitOptions } from './sqlite-group-commit.ts';
-import { type MessageRow, type RouteRow, toMessage, toRoute } from './sqlite-rows.ts';
+import { type RouteRow, toRoute } from './sqlite-rows.ts';
 
 const messageColumns = [
   'id', 'account_id', 'batch_id', 'route_id', 'category', 'lane', 'recipient', 'sender', 'body', 'template_id',
@@ -15,17 +17,27 @@ const messageColumns = [
 /** Rows per multi-row INSERT: fewer statement executions for bulk requests. */
 const chunk = 32;
 
-interface Current { id: string; account_id: string; route_id: string; credits: number; status: MessageStatus }
+interface Finished { id: string; account_id: string; route_id: string; credits: number }
+interface ClaimRow {
+  rowid: number; id: string; route_id: string; category: string; recipient: string; sender: string; body: string; encoding: string;
+  segments: number; flash: number; template_id: string | null; expires_at: number; attempts: number;
+}
 
 export class SqliteMessageWriter {
   #db: Database.Database;
   #accept: GroupCommit<AcceptRequest, AcceptResult>;
+  /**
+   * rowids of claimed messages, so their next update skips the id index: the outcome of a claim
+   * is recorded by rowid. Entries live from claim to outcome (bounded by the dispatch window).
+   */
+  #claimed = new Map<string, number>();
   #s;
 
   constructor(db: Database.Database, groupCommit: GroupCommitOptions) {
     this.#db = db;
     const values = `(${messageColumns.map(() => '?').join(',')})`;
     const insertSql = (n: number) => `INSERT INTO messages (${messageColumns.join(',')}) VALUES ${Array(n).fill(values).join(',')}`;
+    const finishSql = (where: string) => `UPDATE messages SET status = ?, error_code = ?, done_at = ? WHERE ${where} AND status = ? RETURNING id, account_id, route_id, credits`;
     this.#s = {
       insertOne: db.prepare(insertSql(1)),
       insertChunk: db.prepare(insertSql(chunk)),
@@ -37,16 +49,19 @@ export class SqliteMessageWriter {
       balance: db.prepare<[string, string], { balance: number }>('SELECT balance FROM balances WHERE account_id = ? AND route_id = ?'),
       ledger: db.prepare('INSERT INTO ledger (account_id, route_id, amount, kind, message_id, batch_id, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
       batch: db.prepare('INSERT INTO batches (id, account_id, route_id, total_recipients, accepted_recipients, created_at, scheduled_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
-      claim: db.prepare<[string, number, number], MessageRow>(
-        `UPDATE messages SET status = 'DISPATCHING', attempts = attempts + 1 WHERE id IN (
-           SELECT id FROM messages WHERE lane = ? AND status IN ('QUEUED', 'SCHEDULED') AND due_at <= ? ORDER BY due_at LIMIT ?
-         ) RETURNING *`),
-      current: db.prepare<[string], Current>('SELECT id, account_id, route_id, credits, status FROM messages WHERE id = ?'),
-      byCarrier: db.prepare<[string], Current>('SELECT id, account_id, route_id, credits, status FROM messages WHERE carrier_id = ?'),
-      submitted: db.prepare("UPDATE messages SET status = 'SUBMITTED', carrier_id = ?, submitted_at = ?, error_code = NULL WHERE id = ? AND status = 'DISPATCHING'"),
-      requeue: db.prepare("UPDATE messages SET status = 'QUEUED', due_at = ?, error_code = ? WHERE id = ? AND status = 'DISPATCHING'"),
-      finish: db.prepare('UPDATE messages SET status = ?, error_code = ?, done_at = ? WHERE id = ? AND status = ?'),
-      inDoubt: db.prepare<[], Current>("SELECT id, account_id, route_id, credits, status FROM messages WHERE status = 'DISPATCHING'"),
+      claim: db.prepare<[string, number, number], ClaimRow>(
+        `UPDATE messages SET status = 'DISPATCHING', attempts = attempts + 1 WHERE rowid IN (
+           SELECT rowid FROM messages WHERE lane = ? AND status IN ('QUEUED', 'SCHEDULED') AND due_at <= ? ORDER BY due_at LIMIT ?
+         ) RETURNING rowid, id, route_id, category, recipient, sender, body, encoding, segments, flash, template_id, expires_at, attempts`),
+      submitted: db.prepare<[string, number, number], { account_id: string }>(
+        "UPDATE messages SET status = 'SUBMITTED', carrier_id = ?, submitted_at = ?, error_code = NULL WHERE rowid = ? AND status = 'DISPATCHING' RETURNING account_id"),
+      requeue: db.prepare<[number, string, number], { account_id: string }>(
+        "UPDATE messages SET status = 'QUEUED', due_at = ?, error_code = ? WHERE rowid = ? AND status = 'DISPATCHING' RETURNING account_id"),
+      finishById: db.prepare<[string, string | null, number, number, string], Finished>(finishSql('rowid = ?')),
+      rowidOf: db.prepare<[string], { rowid: number }>('SELECT rowid FROM messages WHERE id = ?'),
+      finishByCarrier: db.prepare<[string, string | null, number, string, string], Finished>(finishSql('carrier_id = ?')),
+      carrierKnown: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM messages WHERE carrier_id = ? LIMIT 1'),
+      inDoubt: db.prepare<[], { rowid: number; id: string; route_id: string }>("SELECT rowid, id, route_id FROM messages WHERE status = 'DISPATCHING'"),
       nextDue: db.prepare<[string], { due: number | null }>("SELECT MIN(due_at) AS due FROM messages WHERE lane = ? AND status IN ('QUEUED', 'SCHEDULED')"),
       routes: db.prepare<[], RouteRow>('SELECT * FROM routes'),
     };
@@ -99,44 +114,51 @@ export class SqliteMessageWriter {
     return { ok: true };
   }
 
-  claimDue(lane: Lane, now: number, limit: number): Message[] {
-    return this.#s.claim.all(lane, now, limit).map(toMessage);
+  claimDue(lane: Lane, now: number, limit: number): ClaimedMessage[] {
+    return this.#s.claim.all(lane, now, limit).map((r) => {
+      this.#claimed.set(r.id, r.rowid);
+      return {
+      id: r.id, routeId: r.route_id, category: r.category as ClaimedMessage['category'], recipient: r.recipient, sender: r.sender,
+      body: r.body, encoding: r.encoding as ClaimedMessage['encoding'], segments: r.segments, flash: r.flash === 1,
+      templateId: r.template_id, expiresAt: r.expires_at, attempts: r.attempts,
+      };
+    });
   }
 
   recordSubmissions(outcomes: readonly SubmissionOutcome[]): Transition[] {
     const s = this.#s;
     return this.#transact(outcomes, (o, finish) => {
-      const cur = s.current.get(o.id);
-      if (!cur || cur.status !== 'DISPATCHING') return undefined;
+      const rowid = this.#claimed.get(o.id) ?? s.rowidOf.get(o.id)?.rowid;
+      this.#claimed.delete(o.id);
+      if (rowid === undefined) return undefined;
       switch (o.outcome) {
-        case 'submitted':
-          s.submitted.run(o.carrierId, o.at, o.id);
-          return transition(cur, 'SUBMITTED', 0);
-        case 'retry':
-          s.requeue.run(o.retryAt, o.errorCode, o.id);
-          return transition(cur, 'QUEUED', 0);
+        case 'submitted': {
+          const row = s.submitted.get(o.carrierId, o.at, rowid);
+          return row && { messageId: o.id, accountId: row.account_id, from: 'DISPATCHING', to: 'SUBMITTED', refunded: 0 };
+        }
+        case 'retry': {
+          const row = s.requeue.get(o.retryAt, o.errorCode, rowid);
+          return row && { messageId: o.id, accountId: row.account_id, from: 'DISPATCHING', to: 'QUEUED', refunded: 0 };
+        }
         case 'rejected':
-          return finish(cur, 'REJECTED', o.errorCode, o.at);
+          return finish(s.finishById.get('REJECTED', o.errorCode, o.at, rowid, 'DISPATCHING'), 'DISPATCHING', 'REJECTED', o.errorCode, o.at);
         case 'expired':
-          return finish(cur, 'EXPIRED', 'ERR_MESSAGE_EXPIRED', o.at);
+          return finish(s.finishById.get('EXPIRED', 'ERR_MESSAGE_EXPIRED', o.at, rowid, 'DISPATCHING'), 'DISPATCHING', 'EXPIRED', 'ERR_MESSAGE_EXPIRED', o.at);
         case 'unknown':
-          return finish(cur, 'UNKNOWN', 'ERR_DELIVERY_UNKNOWN', o.at);
+          return finish(s.finishById.get('UNKNOWN', 'ERR_DELIVERY_UNKNOWN', o.at, rowid, 'DISPATCHING'), 'DISPATCHING', 'UNKNOWN', 'ERR_DELIVERY_UNKNOWN', o.at);
       }
     });
   }
 
   /** Returns the transitions made and the receipts whose carrier id is not known (yet). */
   applyReceipts(receipts: readonly ReceiptUpdate[]): { transitions: Transition[]; unmatched: ReceiptUpdate[] } {
+    const s = this.#s;
     const unmatched: ReceiptUpdate[] = [];
     const transitions = this.#transact(receipts, (r, finish) => {
-      const cur = this.#s.byCarrier.get(r.carrierId);
-      if (!cur) {
-        unmatched.push(r);
-        return undefined;
-      }
-      // Duplicate and late receipts change nothing: only a SUBMITTED message can be finished by one.
-      if (cur.status !== 'SUBMITTED') return undefined;
-      return finish(cur, r.status, r.errorCode, r.at);
+      // Only a SUBMITTED message can be finished by a receipt: duplicates and late ones change nothing.
+      const row = s.finishByCarrier.get(r.status, r.errorCode, r.at, r.carrierId, 'SUBMITTED');
+      if (!row && !s.carrierKnown.get(r.carrierId)) unmatched.push(r);
+      return finish(row, 'SUBMITTED', r.status, r.errorCode, r.at);
     });
     return { transitions, unmatched };
   }
@@ -146,10 +168,10 @@ export class SqliteMessageWriter {
     const rows = s.inDoubt.all();
     return this.#transact(rows, (cur, finish, routes) => {
       if (routes.get(cur.route_id)?.resendInDoubt) {
-        s.requeue.run(at, 'ERR_DELIVERY_UNKNOWN', cur.id);
-        return transition(cur, 'QUEUED', 0);
+        const row = s.requeue.get(at, 'ERR_DELIVERY_UNKNOWN', cur.rowid);
+        return row && { messageId: cur.id, accountId: row.account_id, from: 'DISPATCHING', to: 'QUEUED', refunded: 0 };
       }
-      return finish(cur, 'UNKNOWN', 'ERR_DELIVERY_UNKNOWN', at);
+      return finish(s.finishById.get('UNKNOWN', 'ERR_DELIVERY_UNKNOWN', at, cur.rowid, 'DISPATCHING'), 'DISPATCHING', 'UNKNOWN', 'ERR_DELIVERY_UNKNOWN', at);
     });
   }
 
@@ -157,26 +179,26 @@ export class SqliteMessageWriter {
     return this.#s.nextDue.get(lane)?.due ?? undefined;
   }
 
-  /** Runs `step` for each item in one transaction; `finish` moves a row to a final state and refunds once by the route's policy. */
-  #transact<T>(
-    items: readonly T[],
-    step: (item: T, finish: Finisher, routes: Map<string, ReturnType<typeof toRoute>>) => Transition | undefined,
-  ): Transition[] {
+  /**
+   * Runs `step` for each item in one transaction. `finish` takes the row a final-state UPDATE
+   * returned (none when the guard did not match) and refunds it once by the route's policy.
+   */
+  #transact<T>(items: readonly T[], step: (item: T, finish: Finisher, routes: Map<string, Route>) => Transition | undefined): Transition[] {
     if (items.length === 0) return [];
     const s = this.#s;
     const out: Transition[] = [];
     this.#db.transaction(() => {
       const routes = new Map(s.routes.all().map((r) => [r.id, toRoute(r)]));
-      const finish: Finisher = (cur, to, errorCode, at) => {
-        if (s.finish.run(to, errorCode, at, cur.id, cur.status).changes === 0) return undefined;
-        const route = routes.get(cur.route_id);
+      const finish: Finisher = (row, from, to, errorCode, at) => {
+        if (!row) return undefined;
+        const route = routes.get(row.route_id);
         const code = errorCode !== null && isErrorCode(errorCode) ? errorCode : undefined;
-        const refund = cur.credits > 0 && shouldRefund(to, code, { refundOnUndelivered: route?.refundOnUndelivered ?? false }) ? cur.credits : 0;
+        const refund = row.credits > 0 && shouldRefund(to, code, { refundOnUndelivered: route?.refundOnUndelivered ?? false }) ? row.credits : 0;
         if (refund > 0) {
-          s.credit.run(refund, cur.account_id, cur.route_id);
-          s.ledger.run(cur.account_id, cur.route_id, refund, 'refund', cur.id, null, `${to}${errorCode ? ` ${errorCode}` : ''}`, at);
+          s.credit.run(refund, row.account_id, row.route_id);
+          s.ledger.run(row.account_id, row.route_id, refund, 'refund', row.id, null, `${to}${errorCode ? ` ${errorCode}` : ''}`, at);
         }
-        return transition(cur, to, refund);
+        return { messageId: row.id, accountId: row.account_id, from, to, refunded: refund };
       };
       for (const item of items) {
         const t = step(item, finish, routes);
@@ -187,11 +209,7 @@ export class SqliteMessageWriter {
   }
 }
 
-type Finisher = (cur: Current, to: FinalStatus, errorCode: string | null, at: number) => Transition | undefined;
-
-function transition(cur: Current, to: MessageStatus, refunded: number): Transition {
-  return { messageId: cur.id, accountId: cur.account_id, from: cur.status, to, refunded };
-}
+type Finisher = (row: Finished | undefined, from: MessageStatus, to: FinalStatus, errorCode: string | null, at: number) => Transition | undefined;
 
 function pushMessage(p: unknown[], m: AcceptRequest['messages'][number]): void {
   p.push(m.id, m.accountId, m.batchId, m.routeId, m.category, m.lane, m.recipient, m.sender, m.body, m.templateId,

@@ -5,7 +5,7 @@ import type { Account, ApiKey, DltTemplate, SenderId } from '../../domain/accoun
 import type { Lane, Message } from '../../domain/message.ts';
 import type { Route } from '../../domain/route.ts';
 import type {
-  AcceptRequest, AcceptResult, AwaitingReceipt, Balance, Batch, LedgerEntry, MessageQuery, ReceiptUpdate, SendingProfile, Store,
+  AcceptRequest, AcceptResult, AwaitingReceipt, ClaimedMessage, Balance, Batch, LedgerEntry, MessageQuery, ReceiptUpdate, SendingProfile, Store,
   StoredResponse, SubmissionOutcome, Transition,
 } from '../store.ts';
 import { openSqlite, type SqliteOptions } from './sqlite-database.ts';
@@ -211,7 +211,7 @@ export class SqliteStore implements Store {
       acceptedRecipients: row.accepted_recipients, createdAt: row.created_at, scheduledAt: row.scheduled_at, counts,
     };
   }
-  async claimDue(lane: Lane, now: number, limit: number): Promise<Message[]> {
+  async claimDue(lane: Lane, now: number, limit: number): Promise<ClaimedMessage[]> {
     return this.#writer.claimDue(lane, now, limit);
   }
   async recordSubmissions(outcomes: readonly SubmissionOutcome[]): Promise<Transition[]> {
