@@ -2,7 +2,7 @@
 // generator and the gateway never share an event loop; stops it and removes the dir even on failure.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -52,6 +52,12 @@ function freePort() {
  * @param {{ env?: Record<string,string>, cpuProfDir?: string, startTimeoutMs?: number }} options
  * @returns {Promise<{ url: string, pid: number, adminToken: string, dataDir: string, stop(): Promise<number|null>, exited: Promise<number|null> }>}
  */
+/** The node flags between `node` and `bin/dakiya.js` in package.json's start script. */
+function startNodeFlags() {
+  const start = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).scripts.start.split(/\s+/);
+  return start.slice(start.indexOf('node') + 1, start.indexOf('bin/dakiya.js'));
+}
+
 export async function startGateway(options = {}) {
   hookExit();
   const parent = process.env.BENCH_TMP ?? tmpdir();
@@ -69,7 +75,8 @@ export async function startGateway(options = {}) {
   };
   // run.mjs --profile sets BENCH_CPU_PROF_DIR: V8 writes a .cpuprofile there when the server exits.
   const cpuProfDir = options.cpuProfDir ?? process.env.BENCH_CPU_PROF_DIR;
-  const nodeArgs = [];
+  // The server runs with the node flags of `npm start` (the heap cap), so the bench measures what operators run.
+  const nodeArgs = startNodeFlags();
   if (cpuProfDir) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`);
   const child = spawn(process.execPath, [...nodeArgs, join(repoRoot, 'bin', 'dakiya.js'), 'serve'], {
     cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'],

@@ -67,6 +67,7 @@ export const ConfigSchema = section({
   }),
   bulk: section({
     maxRecipients: Type.Integer({ minimum: 1, default: 50000, description: 'Most recipients in one bulk request.' }),
+    maxConcurrent: Type.Integer({ minimum: 1, default: 2, description: 'Bulk requests processed at once; more wait in line before their bodies are read (bounds memory).' }),
   }),
   dispatch: section({
     batchSize: Type.Integer({ minimum: 1, default: 500, description: 'Most due messages the dispatcher claims at once.' }),

@@ -6,6 +6,7 @@ import type { Static } from 'typebox';
 import { DakiyaError } from '../../../domain/errors.ts';
 import type { Caller, SendRequest } from '../../../services/send-service.ts';
 import { canonicalJson } from '../../http/canonical-json.ts';
+import { ConcurrencyGate } from '../../http/concurrency-gate.ts';
 import type { HttpContext } from '../../http/http-context.ts';
 import { nativeErrorBody } from './native-errors.ts';
 import { renderBalances, renderBatch, renderBulk, renderEstimate, renderMessage, renderSend } from './native-render.ts';
@@ -32,7 +33,13 @@ export function nativeV1(ctx: HttpContext) {
       return accept(request, reply, input, false, body.test_mode === true, (p) => renderSend(p, false));
     });
 
-    api.post('/sms/bulk', { schema: { body: BulkBody }, bodyLimit: ctx.config.server.bulkBodyLimitBytes }, async (request, reply) => {
+    const bulkGate = new ConcurrencyGate(ctx.config.bulk.maxConcurrent);
+    const admitBulk = async (_request: FastifyRequest, reply: FastifyReply) => {
+      const release = await bulkGate.acquire();
+      reply.raw.once('finish', release).once('close', release);
+    };
+
+    api.post('/sms/bulk', { schema: { body: BulkBody }, bodyLimit: ctx.config.server.bulkBodyLimitBytes, onRequest: admitBulk }, async (request, reply) => {
       const body = request.body;
       const input = toSendRequest(body, body.recipients);
       return accept(request, reply, input, true, body.test_mode === true, (p) => renderBulk(p, body.recipients.length, false));
