@@ -87,6 +87,7 @@ export async function firstStart(core: Core): Promise<FirstStart | undefined> {
 
 export interface Gateway {
   core: Core;
+  housekeeping: HousekeepingWorker;
   http: FastifyInstance;
   logger: Logger;
   metrics: Metrics;
@@ -148,7 +149,10 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
   const http = await buildHttpServer({
     config, logger, clock, metrics, send, reports: new ReportService(store), admin: core.admin, auth: core.auth, ready: () => ready,
   });
-  const housekeeping = new HousekeepingWorker({ store, clock, idempotencyRetentionSeconds: config.idempotency.retentionSeconds, onError: onError('housekeeping') });
+  const housekeeping = new HousekeepingWorker({
+    store, clock, onError: onError('housekeeping'), onTransitions: (t) => metrics.recordTransitions(t),
+    options: { idempotencyRetentionSeconds: config.idempotency.retentionSeconds, receiptGraceSeconds: config.messages.receiptGraceSeconds },
+  });
   for (const w of workers.values()) w.start();
   housekeeping.start();
   metrics.channelUp.set({ channel: channel.name }, 1);
@@ -161,11 +165,11 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
 
   let stopping: Promise<void> | undefined;
   return {
-    core, http, logger, metrics, url, channel,
+    core, http, logger, metrics, url, channel, housekeeping,
     stop() {
       stopping ??= (async () => {
         ready = false;
-        housekeeping.stop();
+        await housekeeping.stop();
         await http.close();
         await Promise.all([...workers.values()].map((w) => w.stop()));
         await channel.close();

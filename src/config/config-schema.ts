@@ -51,6 +51,7 @@ export const ConfigSchema = section({
   messages: section({
     maxSegments: Type.Integer({ minimum: 1, maximum: 255, default: 10, description: 'Most segments one message may have.' }),
     defaultValiditySeconds: Type.Integer({ minimum: 60, default: 86400, description: 'How long a message may wait for delivery when the request sets no validity, in seconds.' }),
+    receiptGraceSeconds: Type.Integer({ minimum: 60, default: 3600, description: 'After a submitted message\'s validity ends, how long to wait for a late receipt before marking it UNKNOWN.' }),
     maxScheduleDays: Type.Integer({ minimum: 1, default: 90, description: 'How far ahead a message may be scheduled, in days.' }),
   }),
   dlt: section({

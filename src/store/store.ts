@@ -174,6 +174,12 @@ export interface Store {
   recoverInDoubt(at: number): Promise<Transition[]>;
   /** SUBMITTED messages still waiting for a receipt, in id order after `after` (for a channel to resume after a restart). */
   listAwaitingReceipt(after: string | undefined, limit: number): Promise<AwaitingReceipt[]>;
+  /**
+   * Finishes SUBMITTED messages whose validity ended at or before `expiredBefore` without a receipt: the
+   * carrier will not report any more, so they become UNKNOWN (no refund: the carrier may have
+   * charged). Works through the table a slice at a time; `done` says a whole pass is complete.
+   */
+  finishAwaitingReceipt(expiredBefore: number, at: number): Promise<{ transitions: Transition[]; done: boolean }>;
   /** Forgets Idempotency-Keys stored before `before`; returns how many. */
   purgeIdempotencyKeys(before: number): Promise<number>;
   /** Earliest due_at among waiting messages of a lane, to sleep until then. */

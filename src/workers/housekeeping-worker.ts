@@ -1,31 +1,51 @@
-// Periodic clean-up that keeps tables from growing without bound: expired Idempotency-Keys.
+// Periodic clean-up: messages whose carrier never sent a receipt are finished as UNKNOWN once their
+// validity and a grace period have passed, and expired Idempotency-Keys are forgotten.
 import type { Clock } from '../domain/clock.ts';
-import type { Store } from '../store/store.ts';
+import type { Store, Transition } from '../store/store.ts';
+
+export interface HousekeepingOptions {
+  idempotencyRetentionSeconds: number;
+  receiptGraceSeconds: number;
+}
 
 export class HousekeepingWorker {
   #timer: NodeJS.Timeout | undefined;
   #store: Store;
   #clock: Clock;
-  #retentionMs: number;
+  #options: HousekeepingOptions;
   #onError: (error: unknown) => void;
+  #onTransitions: (transitions: readonly Transition[]) => void;
+  #running: Promise<void> | undefined;
 
-  constructor(deps: { store: Store; clock: Clock; idempotencyRetentionSeconds: number; onError: (error: unknown) => void }) {
+  constructor(deps: { store: Store; clock: Clock; options: HousekeepingOptions; onError: (error: unknown) => void; onTransitions: (t: readonly Transition[]) => void }) {
     this.#store = deps.store;
     this.#clock = deps.clock;
-    this.#retentionMs = deps.idempotencyRetentionSeconds * 1000;
+    this.#options = deps.options;
     this.#onError = deps.onError;
+    this.#onTransitions = deps.onTransitions;
   }
 
-  start(intervalMs = 600_000): void {
-    this.#timer = setInterval(() => void this.runOnce().catch(this.#onError), intervalMs);
+  start(intervalMs = 300_000): void {
+    this.#timer = setInterval(() => {
+      this.#running ??= this.runOnce().catch(this.#onError).finally(() => { this.#running = undefined; });
+    }, intervalMs);
     this.#timer.unref();
   }
 
+  /** One full pass; the table is scanned a slice at a time, yielding to requests between slices. */
   async runOnce(): Promise<void> {
-    await this.#store.purgeIdempotencyKeys(this.#clock.now() - this.#retentionMs);
+    const now = this.#clock.now();
+    await this.#store.purgeIdempotencyKeys(now - this.#options.idempotencyRetentionSeconds * 1000);
+    for (;;) {
+      const { transitions, done } = await this.#store.finishAwaitingReceipt(now - this.#options.receiptGraceSeconds * 1000, now);
+      if (transitions.length > 0) this.#onTransitions(transitions);
+      if (done) break;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
-  stop(): void {
+  async stop(): Promise<void> {
     clearInterval(this.#timer);
+    await this.#running;
   }
 }

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, test } from 'node:test';
 import { uuidv7Generator } from '../../src/domain/ids.ts';
 import type { NewMessage } from '../../src/domain/message.ts';
 import { defaultRoutes } from '../../src/domain/route.ts';
-import type { Store } from '../../src/store/store.ts';
+import type { Store, Transition } from '../../src/store/store.ts';
 
 const clock = { now: () => 1_800_000_000_000 };
 const ids = uuidv7Generator(clock);
@@ -175,6 +175,23 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       const m = message();
       await submitted(m, 'R1');
       assert.deepEqual(await store.listAwaitingReceipt(undefined, 10), [{ id: m.id, carrierId: 'R1', recipient: m.recipient, expiresAt: m.expiresAt }]);
+    });
+
+    test('submitted messages whose validity ended without a receipt become UNKNOWN, once, without a refund', async () => {
+      const stale = message({ expiresAt: clock.now() - 10 });
+      const fresh = message();
+      await submitted(stale, 'S1');
+      await submitted(fresh, 'S2');
+      let transitions: Transition[] = [];
+      for (let done = false; !done;) {
+        const r = await store.finishAwaitingReceipt(clock.now(), clock.now());
+        transitions = transitions.concat(r.transitions);
+        done = r.done;
+      }
+      assert.deepEqual(transitions.map((t) => [t.messageId, t.to, t.refunded]), [[stale.id, 'UNKNOWN', 0]]);
+      assert.equal((await store.getMessage(accountId, fresh.id))?.status, 'SUBMITTED');
+      assert.deepEqual((await store.finishAwaitingReceipt(clock.now(), clock.now())).transitions, []);
+      assert.equal(await balance(), 8);
     });
 
     test('credits can be removed but never below zero', async () => {

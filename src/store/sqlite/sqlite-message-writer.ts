@@ -61,6 +61,11 @@ export class SqliteMessageWriter {
       rowidOf: db.prepare<[string], { rowid: number }>('SELECT rowid FROM messages WHERE id = ?'),
       finishByCarrier: db.prepare<[string, string | null, number, string, string], Finished>(finishSql('carrier_id = ?')),
       carrierKnown: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM messages WHERE carrier_id = ? LIMIT 1'),
+      // No index serves this on purpose (it would cost every submission and receipt an index
+      // write): housekeeping scans a slice of rowids at a time instead.
+      stale: db.prepare<[number, number, number], { rowid: number }>(
+        "SELECT rowid FROM messages WHERE rowid > ? AND rowid <= ? AND status = 'SUBMITTED' AND expires_at <= ?"),
+      maxRowid: db.prepare<[], { m: number | null }>('SELECT MAX(rowid) AS m FROM messages'),
       inDoubt: db.prepare<[], { rowid: number; id: string; route_id: string }>("SELECT rowid, id, route_id FROM messages WHERE status = 'DISPATCHING'"),
       nextDue: db.prepare<[string], { due: number | null }>("SELECT MIN(due_at) AS due FROM messages WHERE lane = ? AND status IN ('QUEUED', 'SCHEDULED')"),
       routes: db.prepare<[], RouteRow>('SELECT * FROM routes'),
@@ -173,6 +178,20 @@ export class SqliteMessageWriter {
       }
       return finish(s.finishById.get('UNKNOWN', 'ERR_DELIVERY_UNKNOWN', at, cur.rowid, 'DISPATCHING'), 'DISPATCHING', 'UNKNOWN', 'ERR_DELIVERY_UNKNOWN', at);
     });
+  }
+
+  #staleCursor = 0;
+
+  finishAwaitingReceipt(expiredBefore: number, at: number): { transitions: Transition[]; done: boolean } {
+    const s = this.#s;
+    const slice = 50_000;
+    const from = this.#staleCursor;
+    const rows = s.stale.all(from, from + slice, expiredBefore);
+    const max = s.maxRowid.get()?.m ?? 0;
+    this.#staleCursor = from + slice >= max ? 0 : from + slice;
+    const transitions = this.#transact(rows, (r, finish) =>
+      finish(s.finishById.get('UNKNOWN', 'ERR_DELIVERY_UNKNOWN', at, r.rowid, 'SUBMITTED'), 'SUBMITTED', 'UNKNOWN', 'ERR_DELIVERY_UNKNOWN', at));
+    return { transitions, done: this.#staleCursor === 0 };
   }
 
   nextDueAt(lane: Lane): number | undefined {

@@ -228,6 +228,9 @@ export class SqliteStore implements Store {
       "SELECT id, carrier_id, recipient, expires_at FROM messages WHERE status = 'SUBMITTED' AND id > ? ORDER BY id LIMIT ?", after ?? '', limit)
       .map((r) => ({ id: r.id, carrierId: r.carrier_id, recipient: r.recipient, expiresAt: r.expires_at }));
   }
+  async finishAwaitingReceipt(expiredBefore: number, at: number): Promise<{ transitions: Transition[]; done: boolean }> {
+    return this.#writer.finishAwaitingReceipt(expiredBefore, at);
+  }
   async purgeIdempotencyKeys(before: number): Promise<number> {
     return this.#run('DELETE FROM idempotency_keys WHERE created_at < ?', before);
   }

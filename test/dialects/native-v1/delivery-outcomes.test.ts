@@ -97,6 +97,20 @@ test('keeps a message whose receipt never comes SUBMITTED and charged', async ()
   assert.equal(await creditsOn(t, 'transactional', who.apiKey), 9);
 });
 
+test('finishes a message whose receipt never came as UNKNOWN once its validity and the grace period are over', async () => {
+  const who = await account();
+  const res = await t.request('POST', '/v1/sms/send', { ...transactional('Hello', sandbox.noReceipt), validity_period: 60 }, { key: who.apiKey });
+  await waitForStatus(t, res.body.message_id, 'SUBMITTED', { key: who.apiKey });
+  await t.gateway.housekeeping.runOnce();
+  assert.equal((await readMessage(t, res.body.message_id, who.apiKey)).status, 'SUBMITTED', 'still inside its validity');
+  clock.advance(60_000 + t.config.messages.receiptGraceSeconds * 1000);
+  await t.gateway.housekeeping.runOnce();
+  const m = await readMessage(t, res.body.message_id, who.apiKey);
+  assert.equal(m.status, 'UNKNOWN');
+  assert.equal(m.error_code, 'ERR_DELIVERY_UNKNOWN');
+  assert.equal(await creditsOn(t, 'transactional', who.apiKey), 9);
+});
+
 test('refunds each failed message of a bulk and keeps the charge of the delivered ones', async () => {
   const who = await account();
   const res = await t.request('POST', '/v1/sms/bulk', {
