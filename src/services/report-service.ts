@@ -40,7 +40,8 @@ export class ReportService {
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new DakiyaError('ERR_INVALID_REQUEST', 'limit must be 1-1000', { field: 'limit' });
     return this.#store.listMessages({
       accountId, limit,
-      ...(status && { status }),
+      // Customers see in-flight (DISPATCHING) messages as QUEUED, so the filter finds them there too.
+      ...(status && { statuses: status === 'QUEUED' ? ['QUEUED', 'DISPATCHING'] : [status] }),
       ...(filter.batchId !== undefined && { batchId: filter.batchId }),
       ...(filter.correlationId !== undefined && { correlationId: filter.correlationId }),
       ...(filter.after !== undefined && { after: filter.after }),

@@ -110,7 +110,8 @@ export interface SendingProfile {
 
 export interface MessageQuery {
   accountId: string;
-  status?: MessageStatus;
+  /** Any of these stored states. */
+  statuses?: readonly MessageStatus[];
   batchId?: string;
   correlationId?: string;
   /** Only messages with an id greater than this (cursor pagination over UUIDv7 ids). */

@@ -222,6 +222,8 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     test('messages list by filter with an id cursor', async () => {
       const ms = [message({ correlationId: 'c' }), message({ correlationId: 'c' }), message()];
       await store.accept({ accountId, routeId: 'transactional', debit: 3, messages: ms });
+      assert.equal((await store.listMessages({ accountId, statuses: ['QUEUED', 'DISPATCHING'], limit: 10 })).length, 3);
+      assert.equal((await store.listMessages({ accountId, statuses: ['DELIVERED'], limit: 10 })).length, 0);
       const page1 = await store.listMessages({ accountId, correlationId: 'c', limit: 1 });
       const page2 = await store.listMessages({ accountId, correlationId: 'c', limit: 1, after: page1[0]!.id });
       assert.deepEqual([...page1, ...page2].map((m) => m.id), [ms[0]!.id, ms[1]!.id]);

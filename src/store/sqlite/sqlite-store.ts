@@ -191,7 +191,7 @@ export class SqliteStore implements Store {
   async listMessages(q: MessageQuery): Promise<Message[]> {
     const where = ['account_id = ?'];
     const params: unknown[] = [q.accountId];
-    if (q.status) { where.push('status = ?'); params.push(q.status); }
+    if (q.statuses && q.statuses.length > 0) { where.push(`status IN (${q.statuses.map(() => '?').join(',')})`); params.push(...q.statuses); }
     if (q.batchId) { where.push('batch_id = ?'); params.push(q.batchId); }
     if (q.correlationId) { where.push('correlation_id = ?'); params.push(q.correlationId); }
     if (q.after) { where.push('id > ?'); params.push(q.after); }
