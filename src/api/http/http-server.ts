@@ -23,7 +23,7 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
   const { config, metrics } = deps;
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
-    // Per-request log lines would cost more than the request at 25k/s; errors are still logged.
+    // A log line per request would cost about as much as the request itself; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.server.bodyLimitBytes,
     trustProxy: config.server.trustProxy,
