@@ -107,8 +107,8 @@ export interface GatewayOptions {
 export async function startGateway(config: Readonly<Config>, options: GatewayOptions = {}): Promise<Gateway> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger({ level: config.log.level, redact: config.log.redact });
-  const metrics = new Metrics();
   const core = await openCore(config, clock);
+  const metrics = new Metrics(() => core.store.countWaiting());
   const { store } = core;
   let ready = false;
 

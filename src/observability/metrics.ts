@@ -14,10 +14,19 @@ export class Metrics {
   readonly transitions = new Counter({ name: 'dakiya_message_transitions_total', help: 'Message state changes', labelNames: ['to'], registers: [this.registry] });
   readonly refunded = new Counter({ name: 'dakiya_credits_refunded_total', help: 'Credits refunded', registers: [this.registry] });
   readonly workerErrors = new Counter({ name: 'dakiya_worker_errors_total', help: 'Errors in background workers', labelNames: ['worker'], registers: [this.registry] });
+  readonly waiting: Gauge<'lane'>;
   readonly channelUp = new Gauge({ name: 'dakiya_channel_up', help: '1 when a channel is connected', labelNames: ['channel'], registers: [this.registry] });
 
-  constructor() {
+  /** `countWaiting` is read on each scrape, so the queue depth is never stale. */
+  constructor(countWaiting?: () => Promise<Partial<Record<string, number>>>) {
     collectDefaultMetrics({ register: this.registry, prefix: 'dakiya_' });
+    this.waiting = new Gauge({
+      name: 'dakiya_messages_waiting', help: 'Messages queued or scheduled, by lane', labelNames: ['lane'], registers: [this.registry],
+      async collect() {
+        if (!countWaiting) return;
+        for (const [lane, n] of Object.entries(await countWaiting())) this.set({ lane }, n ?? 0);
+      },
+    });
   }
 
   recordTransitions(transitions: readonly Transition[]): void {

@@ -183,6 +183,8 @@ export interface Store {
   finishAwaitingReceipt(expiredBefore: number, at: number): Promise<{ transitions: Transition[]; done: boolean }>;
   /** Forgets Idempotency-Keys stored before `before`; returns how many. */
   purgeIdempotencyKeys(before: number): Promise<number>;
+  /** Messages waiting per lane (QUEUED or SCHEDULED), for the queue-depth metric. */
+  countWaiting(): Promise<Partial<Record<Lane, number>>>;
   /** Earliest due_at among waiting messages of a lane, to sleep until then. */
   nextDueAt(lane: Lane): Promise<number | undefined>;
 }

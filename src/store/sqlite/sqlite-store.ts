@@ -234,6 +234,11 @@ export class SqliteStore implements Store {
   async purgeIdempotencyKeys(before: number): Promise<number> {
     return this.#run('DELETE FROM idempotency_keys WHERE created_at < ?', before);
   }
+  async countWaiting(): Promise<Partial<Record<Lane, number>>> {
+    const out: Partial<Record<Lane, number>> = {};
+    for (const r of this.#all<{ lane: Lane; n: number }>("SELECT lane, COUNT(*) AS n FROM messages WHERE status IN ('QUEUED', 'SCHEDULED') GROUP BY lane")) out[r.lane] = r.n;
+    return out;
+  }
   async nextDueAt(lane: Lane): Promise<number | undefined> {
     return this.#writer.nextDueAt(lane);
   }

@@ -49,6 +49,12 @@ test('counts accepted messages by lane in /metrics', async () => {
   assert.match((await open('/metrics')).raw, /^dakiya_messages_accepted_total\{lane="transactional"\} [1-9]/m);
 });
 
+test('reports the messages waiting per lane in /metrics', async () => {
+  const later = new Date(Date.now() + 3_600_000).toISOString();
+  assert.equal((await t.request('POST', '/v1/sms/send', { ...transactional(), schedule_at: later })).status, 202);
+  assert.match((await open('/metrics')).raw, /^dakiya_messages_waiting\{lane="transactional"\} [1-9]/m);
+});
+
 test('answers an unknown endpoint with 404 ERR_NOT_FOUND in the error body', async () => {
   const error = await expectRejection(t, { url: '/v2/sms/send', key: null }, 404, 'ERR_NOT_FOUND');
   assert.equal(error.message, 'No endpoint GET /v2/sms/send.');
