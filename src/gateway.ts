@@ -144,7 +144,7 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
   };
   const send = new SendService({
     store, profiles: core.profiles, clock, ids: core.ids, policy,
-    onAccepted: (touched) => { for (const lane of touched) workers.get(lane)?.wake(); },
+    onAccepted: (lane) => workers.get(lane)?.wake(),
   });
   const http = await buildHttpServer({
     config, logger, clock, metrics, send, reports: new ReportService(store), admin: core.admin, auth: core.auth, ready: () => ready,

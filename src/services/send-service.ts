@@ -54,6 +54,8 @@ export interface Rejection {
 
 export interface Prepared {
   route: Route;
+  /** Every message of one request travels in the same lane. */
+  lane: Lane;
   messages: NewMessage[];
   rejected: Rejection[];
   debit: number;
@@ -80,9 +82,9 @@ export class SendService {
   #clock: Clock;
   #ids: IdGenerator;
   #policy: SendPolicy;
-  #onAccepted: (lanes: ReadonlySet<Lane>) => void;
+  #onAccepted: (lane: Lane) => void;
 
-  constructor(deps: { store: Store; profiles: SendingProfileCache; clock: Clock; ids: IdGenerator; policy: SendPolicy; onAccepted?: (lanes: ReadonlySet<Lane>) => void }) {
+  constructor(deps: { store: Store; profiles: SendingProfileCache; clock: Clock; ids: IdGenerator; policy: SendPolicy; onAccepted?: (lane: Lane) => void }) {
     this.#store = deps.store;
     this.#profiles = deps.profiles;
     this.#clock = deps.clock;
@@ -128,7 +130,7 @@ export class SendService {
         `Account balance on route ${prepared.route.id} is too low: ${prepared.debit} credits needed, ${result.balance} available. Recharge credits.`,
         { route: prepared.route.id, required: prepared.debit, balance: result.balance });
     }
-    this.#onAccepted(new Set(prepared.messages.map((m) => m.lane)));
+    this.#onAccepted(prepared.lane);
     return { kind: 'accepted', prepared };
   }
 
@@ -233,7 +235,7 @@ export class SendService {
     }
     rejected.sort((a, b) => a.index - b.index);
     if (messages.length === 0) throw noneValid(rejected, bulk);
-    return { route, messages, rejected, debit, dueAt, scheduled, createdAt: now, batchId };
+    return { route, lane, messages, rejected, debit, dueAt, scheduled, createdAt: now, batchId };
   }
 
   #dueTime(request: SendRequest, now: number): { dueAt: number; scheduled: boolean } {
