@@ -17,14 +17,19 @@ export class Metrics {
   readonly waiting: Gauge<'lane'>;
   readonly channelUp = new Gauge({ name: 'dakiya_channel_up', help: '1 when a channel is connected', labelNames: ['channel'], registers: [this.registry] });
 
-  /** `countWaiting` is read on each scrape, so the queue depth is never stale. */
-  constructor(countWaiting?: () => Promise<Partial<Record<string, number>>>) {
+  /**
+   * The queue depth is counted in the store at most every `waitingTtlMs` (a count over a large
+   * queue costs milliseconds; scrapes can be frequent), so the gauge may lag by that much.
+   */
+  constructor(countWaiting?: () => Promise<Partial<Record<string, number>>>, waitingTtlMs = 5000) {
     collectDefaultMetrics({ register: this.registry, prefix: 'dakiya_' });
+    let counted: { at: number; value: Promise<Partial<Record<string, number>>> } | undefined;
     this.waiting = new Gauge({
-      name: 'dakiya_messages_waiting', help: 'Messages queued or scheduled, by lane', labelNames: ['lane'], registers: [this.registry],
+      name: 'dakiya_messages_waiting', help: 'Messages queued or scheduled, by lane (refreshed every few seconds)', labelNames: ['lane'], registers: [this.registry],
       async collect() {
         if (!countWaiting) return;
-        for (const [lane, n] of Object.entries(await countWaiting())) this.set({ lane }, n ?? 0);
+        if (!counted || Date.now() - counted.at >= waitingTtlMs) counted = { at: Date.now(), value: countWaiting() };
+        for (const [lane, n] of Object.entries(await counted.value)) this.set({ lane }, n ?? 0);
       },
     });
   }
