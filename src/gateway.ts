@@ -66,6 +66,19 @@ function readOrCreatePepper(path: string): Buffer {
   return Buffer.from(readFileSync(path, 'utf8').trim(), 'hex');
 }
 
+/** The send rules of the config, as the send service takes them. */
+export function sendPolicy(config: Readonly<Config>): SendPolicy {
+  return {
+    maxSegments: config.messages.maxSegments,
+    maxVariableLength: config.dlt.maxVariableLength,
+    defaultValiditySeconds: config.messages.defaultValiditySeconds,
+    maxScheduleDays: config.messages.maxScheduleDays,
+    dltEnforce: config.dlt.enforce,
+    promotionalWindow: config.promotionalWindow,
+    maxRecipients: config.bulk.maxRecipients,
+  };
+}
+
 export interface FirstStart {
   operatorToken: string;
   demo?: { accountId: string; apiKey: string; sender: string; templateId: string; message: string };
@@ -133,15 +146,8 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
     events: { onTransitions: (t) => metrics.recordTransitions(t), onError: onError(`dispatch-${lane}`) },
   })]));
 
-  const policy: SendPolicy = {
-    maxSegments: config.messages.maxSegments,
-    maxVariableLength: config.dlt.maxVariableLength,
-    defaultValiditySeconds: config.messages.defaultValiditySeconds,
-    maxScheduleDays: config.messages.maxScheduleDays,
-    dltEnforce: config.dlt.enforce,
-    promotionalWindow: config.promotionalWindow,
-    maxRecipients: config.bulk.maxRecipients,
-  };
+  const policy = sendPolicy(config);
+
   const send = new SendService({
     store, profiles: core.profiles, clock, ids: core.ids, policy,
     onAccepted: (lane) => workers.get(lane)?.wake(),

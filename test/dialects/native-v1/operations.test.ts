@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { nativeErrorBody } from '../../../src/api/dialects/native-v1/native-errors.ts';
 import { buildHttpServer } from '../../../src/api/http/http-server.ts';
 import { DakiyaError } from '../../../src/domain/errors.ts';
+import { sendPolicy } from '../../../src/gateway.ts';
 import { Metrics } from '../../../src/observability/metrics.ts';
 import { ReportService } from '../../../src/services/report-service.ts';
 import { SendService } from '../../../src/services/send-service.ts';
@@ -114,11 +115,7 @@ describe('while the gateway is not ready (starting or draining)', () => {
       reports: new ReportService(core.store),
       send: new SendService({
         store: core.store, profiles: core.profiles, clock: core.clock, ids: core.ids,
-        policy: {
-          maxSegments: config.messages.maxSegments, maxVariableLength: config.dlt.maxVariableLength,
-          defaultValiditySeconds: config.messages.defaultValiditySeconds, maxScheduleDays: config.messages.maxScheduleDays,
-          dltEnforce: config.dlt.enforce, promotionalWindow: config.promotionalWindow, maxRecipients: config.bulk.maxRecipients,
-        },
+        policy: sendPolicy(config),
       }),
     });
   });
