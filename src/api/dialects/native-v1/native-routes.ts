@@ -45,7 +45,8 @@ export function nativeV1(ctx: HttpContext) {
       return accept(request, reply, input, true, body.test_mode === true, (p) => renderBulk(p, body.recipients.length, false));
     });
 
-    api.post('/sms/estimate', { schema: { body: EstimateBody }, bodyLimit: ctx.config.server.bulkBodyLimitBytes }, async (request) => {
+    // An estimate may carry as many recipients as a bulk send, so it waits in the same line.
+    api.post('/sms/estimate', { schema: { body: EstimateBody }, bodyLimit: ctx.config.server.bulkBodyLimitBytes, onRequest: admitBulk }, async (request) => {
       const body = request.body;
       const recipients = body.recipients ?? (body.to !== undefined ? [{ to: body.to }] : []);
       const prepared = await ctx.send.estimate(caller(request), toSendRequest(body, recipients), recipients.length > 1 || body.recipients !== undefined);
