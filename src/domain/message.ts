@@ -19,6 +19,11 @@ export function isFinalStatus(status: MessageStatus): status is FinalStatus {
   return finals.has(status);
 }
 
+/** The stored states a customer's status filter means (QUEUED includes in-flight DISPATCHING). */
+export function storedStatusesFor(status: Exclude<MessageStatus, 'DISPATCHING'>): MessageStatus[] {
+  return status === 'QUEUED' ? ['QUEUED', 'DISPATCHING'] : [status];
+}
+
 /** What a customer sees: DISPATCHING is an implementation detail. */
 export function publicStatus(status: MessageStatus): Exclude<MessageStatus, 'DISPATCHING'> {
   return status === 'DISPATCHING' ? 'QUEUED' : status;

@@ -48,6 +48,15 @@ export function isWithinWindow(window: SendingWindow, at: Date): boolean {
 }
 
 /** `at` itself when the window is open then; otherwise the instant it next opens. */
+/**
+ * When a message of `category` due at `at` must wait for the promotional window: the opening to
+ * wait for, or undefined when it may go now (other categories, or inside the window).
+ */
+export function promotionalHold(category: string, window: SendingWindow, at: number): number | undefined {
+  if (category !== 'promotional' || isWithinWindow(window, new Date(at))) return undefined;
+  return nextWindowOpening(window, new Date(at)).getTime();
+}
+
 export function nextWindowOpening(window: SendingWindow, at: Date): Date {
   const parsed = parseOrThrow(window);
   const now = at.getTime();

@@ -10,6 +10,18 @@ export function normaliseSenderId(sender: string): string {
   return sender.trim().toUpperCase();
 }
 
+/** The kind a normalised sender looks like, for registration without an explicit kind. */
+export function inferSenderKind(sender: string): SenderKind {
+  if (/^[A-Z]{6}$/.test(sender)) return 'dlt-header';
+  if (/^\d{6}$/.test(sender)) return 'numeric-header';
+  return 'international';
+}
+
+/** TRAI TCCCPR 2018: promotional templates go out under numeric headers, every other category under letter headers. */
+export function templateSenderKind(category: string): SenderKind {
+  return category === 'promotional' ? 'numeric-header' : 'dlt-header';
+}
+
 /** undefined when `sender` (already normalised) is valid for `kind`, else the reason it is not. */
 export function validateSenderId(sender: string, kind: SenderKind): string | undefined {
   switch (kind) {

@@ -8,7 +8,7 @@ import type { IdGenerator } from '../domain/ids.ts';
 import { type MessageCategory, messageCategories } from '../domain/message.ts';
 import { normaliseRecipient } from '../domain/recipient.ts';
 import { type Route, routeCategories } from '../domain/route.ts';
-import { normaliseSenderId, type SenderKind, validateSenderId } from '../domain/sender-id.ts';
+import { inferSenderKind, normaliseSenderId, type SenderKind, templateSenderKind, validateSenderId } from '../domain/sender-id.ts';
 import type { Balance, LedgerEntry, Store } from '../store/store.ts';
 import type { AuthService } from './auth-service.ts';
 import { validateAllowlistEntry } from './ip-allowlist.ts';
@@ -186,8 +186,7 @@ export class AdminService {
     const sender = normaliseSenderId(input.sender);
     const registered = (await this.#store.listSenders(accountId)).find((s) => s.sender === sender);
     if (!registered) throw new DakiyaError('ERR_SENDER_NOT_REGISTERED', `Register sender ${sender} before its templates.`, { sender });
-    // TRAI: promotional traffic goes out under 6-digit numeric headers, everything else under letter headers.
-    const wanted = input.category === 'promotional' ? 'numeric-header' : 'dlt-header';
+    const wanted = templateSenderKind(input.category);
     if (registered.kind !== wanted) {
       throw new DakiyaError('ERR_INVALID_REQUEST', `A ${input.category} template needs a ${wanted === 'numeric-header' ? '6-digit numeric' : '6-letter'} sender; ${sender} is ${registered.kind}.`, { field: 'sender' });
     }
@@ -236,12 +235,6 @@ function normaliseAll(numbers: readonly string[]): string[] {
     if (!n.ok) throw new DakiyaError('ERR_INVALID_MOBILE', `${raw}: ${n.reason}`, { index, number: raw });
     return n.msisdn;
   });
-}
-
-function inferSenderKind(sender: string): SenderKind {
-  if (/^[A-Z]{6}$/.test(sender)) return 'dlt-header';
-  if (/^\d{6}$/.test(sender)) return 'numeric-header';
-  return 'international';
 }
 
 function checkAmount(amount: number, nonNegative: boolean): void {

@@ -1,7 +1,7 @@
 // What a customer can read back: messages, batches and balances, always scoped to their account
 // (another tenant's id is simply not found).
 import { DakiyaError } from '../domain/errors.ts';
-import { type Message, type MessageStatus, messageStatuses } from '../domain/message.ts';
+import { type Message, type MessageStatus, messageStatuses, storedStatusesFor } from '../domain/message.ts';
 import type { Balance, Batch, Store } from '../store/store.ts';
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -40,8 +40,7 @@ export class ReportService {
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new DakiyaError('ERR_INVALID_REQUEST', 'limit must be 1-1000', { field: 'limit' });
     return this.#store.listMessages({
       accountId, limit,
-      // Customers see in-flight (DISPATCHING) messages as QUEUED, so the filter finds them there too.
-      ...(status && { statuses: status === 'QUEUED' ? ['QUEUED', 'DISPATCHING'] : [status] }),
+      ...(status && status !== 'DISPATCHING' && { statuses: storedStatusesFor(status) }),
       ...(filter.batchId !== undefined && { batchId: filter.batchId }),
       ...(filter.correlationId !== undefined && { correlationId: filter.correlationId }),
       ...(filter.after !== undefined && { after: filter.after }),

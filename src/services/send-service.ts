@@ -7,7 +7,7 @@ import { DakiyaError, type ErrorCode } from '../domain/errors.ts';
 import type { IdGenerator } from '../domain/ids.ts';
 import { buildText, checkAgainstTemplate, type Content, planContent } from '../domain/message-content.ts';
 import { type Lane, laneFor, type MessageCategory, type NewMessage } from '../domain/message.ts';
-import { isWithinWindow, nextWindowOpening } from '../domain/promotional-window.ts';
+import { promotionalHold } from '../domain/promotional-window.ts';
 import { normaliseRecipient } from '../domain/recipient.ts';
 import { type Route, routeAccepts } from '../domain/route.ts';
 import { normaliseSenderId } from '../domain/sender-id.ts';
@@ -248,14 +248,15 @@ export class SendService {
       }
       dueAt = Math.max(now, request.scheduleAt);
     }
-    if (request.category === 'promotional' && !isWithinWindow(policy.promotionalWindow, new Date(dueAt))) {
+    const opening = promotionalHold(request.category, policy.promotionalWindow, dueAt);
+    if (opening !== undefined) {
       if (!request.queueUntilWindowOpens) {
         const w = policy.promotionalWindow;
         throw new DakiyaError('ERR_PROMOTIONAL_WINDOW_CLOSED',
           `Promotional messages may only be sent ${w.start}-${w.end} ${w.timeZone}; schedule it inside the window or set queue_until_window_opens.`,
-          { window_start: w.start, window_end: w.end, time_zone: w.timeZone, next_opening: new Date(nextWindowOpening(w, new Date(dueAt)).getTime()).toISOString() });
+          { window_start: w.start, window_end: w.end, time_zone: w.timeZone, next_opening: new Date(opening).toISOString() });
       }
-      dueAt = nextWindowOpening(policy.promotionalWindow, new Date(dueAt)).getTime();
+      dueAt = opening;
     }
     return { dueAt, scheduled: dueAt > now };
   }

@@ -3,7 +3,7 @@
 import type { Channel, OutboundMessage } from '../channels/channel.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { Lane } from '../domain/message.ts';
-import { isWithinWindow, nextWindowOpening, type SendingWindow } from '../domain/promotional-window.ts';
+import { promotionalHold, type SendingWindow } from '../domain/promotional-window.ts';
 import type { ClaimedMessage, Store, SubmissionOutcome, Transition } from '../store/store.ts';
 
 export interface DispatchOptions {
@@ -134,8 +134,9 @@ export class DispatchWorker {
           continue;
         }
         // Accepted inside the window but due outside it (a retry, a slow queue): wait for it to open again.
-        if (m.category === 'promotional' && !isWithinWindow(this.#window, new Date(now))) {
-          outcomes.push({ id: m.id, outcome: 'retry', errorCode: 'ERR_PROMOTIONAL_WINDOW_CLOSED', retryAt: nextWindowOpening(this.#window, new Date(now)).getTime() });
+        const opening = promotionalHold(m.category, this.#window, now);
+        if (opening !== undefined) {
+          outcomes.push({ id: m.id, outcome: 'retry', errorCode: 'ERR_PROMOTIONAL_WINDOW_CLOSED', retryAt: opening });
           continue;
         }
         const channel = this.#channelFor(m.routeId);

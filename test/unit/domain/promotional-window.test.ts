@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  promotionalHold,
   defaultPromotionalWindow,
   isWithinWindow,
   nextWindowOpening,
@@ -135,4 +136,12 @@ test('rejects an unknown time zone', () => {
 
 test('throws a RangeError when asked about an invalid window', () => {
   assert.throws(() => isWithinWindow({ ...ist, end: '25:00' }, at('2026-05-30T10:00:00Z')), RangeError);
+});
+
+test('promotionalHold holds only promotional messages outside the window, until the next opening', () => {
+  const w = { start: '09:00', end: '21:00', timeZone: 'Asia/Kolkata' };
+  const night = Date.parse('2026-05-30T23:00:00+05:30');
+  assert.equal(promotionalHold('promotional', w, night), Date.parse('2026-05-31T09:00:00+05:30'));
+  assert.equal(promotionalHold('transactional', w, night), undefined);
+  assert.equal(promotionalHold('promotional', w, Date.parse('2026-05-30T10:00:00+05:30')), undefined);
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { normaliseSenderId, validateSenderId } from '../../../src/domain/sender-id.ts';
+import { inferSenderKind, normaliseSenderId, templateSenderKind, validateSenderId } from '../../../src/domain/sender-id.ts';
 
 test('normalising trims whitespace and upper-cases letters', () => {
   assert.equal(normaliseSenderId('  techTo \n'), 'TECHTO');
@@ -64,4 +64,16 @@ test('rejects a sixteen-digit numeric international sender', () => {
 
 test('rejects punctuation in an international sender', () => {
   assert.match(validateSenderId('Tech-To', 'international') ?? '', /only letters/);
+});
+
+test('a sender registered without a kind gets the kind its shape shows', () => {
+  assert.equal(inferSenderKind('TECHTO'), 'dlt-header');
+  assert.equal(inferSenderKind('123456'), 'numeric-header');
+  assert.equal(inferSenderKind('ACME Ltd'), 'international');
+});
+
+test('promotional templates need numeric headers and every other category letter headers', () => {
+  assert.equal(templateSenderKind('promotional'), 'numeric-header');
+  assert.equal(templateSenderKind('otp'), 'dlt-header');
+  assert.equal(templateSenderKind('service_explicit'), 'dlt-header');
 });
