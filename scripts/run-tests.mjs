@@ -1,13 +1,26 @@
 #!/usr/bin/env node
-// Runs the whole node:test suite. Node 20's `--test <dir>` finds no .ts files and exits 0,
-// so we list the files ourselves. Extra arguments filter files by substring.
-import { readdirSync, statSync } from 'node:fs';
+// Runs the whole node:test suite, on both store engines:
+//   pass 1, SQLite: every test file (the PostgreSQL store contract included);
+//   pass 2, PostgreSQL: every file that runs a gateway or the CLI (all but test/unit and
+//   test/contract), with DAKIYA_TEST_STORE=postgres, so each of them runs on PostgreSQL too.
+// Both passes share one throwaway PostgreSQL cluster started here (scripts/pg-cluster.mjs); each
+// test gets its own schema in it. Node 20's `--test <dir>` finds no .ts files and exits 0, so we
+// list the files ourselves.
+//
+// Arguments: path substrings filter the files; `--store=sqlite` or `--store=postgres` runs one
+// pass only; other `--flags` pass through to node --test. The last line is the total,
+// 'N passed, N failed, N skipped', which .ci/run reads.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { installHint, startCluster } from './pg-cluster.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
-const filters = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-const passthrough = process.argv.slice(2).filter((a) => a.startsWith('-'));
+const args = process.argv.slice(2);
+const only = args.find((a) => a.startsWith('--store='))?.slice('--store='.length);
+const filters = args.filter((a) => !a.startsWith('-'));
+const passthrough = args.filter((a) => a.startsWith('-') && !a.startsWith('--store='));
 
 function walk(dir) {
   const out = [];
@@ -27,9 +40,63 @@ if (files.length === 0) {
   console.error('run-tests: no test files matched');
   process.exit(1);
 }
-const result = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=./scripts/summary-reporter.mjs', '--test-reporter-destination=stdout', '--test-concurrency=2', ...passthrough, ...files],
-  { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
-);
-process.exit(result.status ?? 1);
+const gatewayFiles = files.filter((f) => !f.startsWith('test/unit/') && !f.startsWith('test/contract/'));
+const needsPostgres = only !== 'sqlite';
+
+let cluster;
+let clusterError;
+if (needsPostgres) {
+  try {
+    cluster = await startCluster();
+  } catch (error) {
+    clusterError = error;
+    console.error(`\nrun-tests: ${error.message}\n`);
+  }
+}
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const summaries = mkdtempSync(join(tmpdir(), 'dakiya-test-summary-'));
+let exitCode = 0;
+
+function pass(name, list, env) {
+  if (list.length === 0) return;
+  console.log(`\n=== ${name}: ${list.length} files ===\n`);
+  const summaryFile = join(summaries, `${name}.txt`);
+  const result = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=./scripts/summary-reporter.mjs',
+      `--test-reporter-destination=${summaryFile}`, '--test-concurrency=2', ...passthrough, ...list],
+    { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test', ...env } },
+  );
+  if (result.status !== 0) exitCode = result.status ?? 1;
+  let line = '';
+  try { line = readFileSync(summaryFile, 'utf8').trim(); } catch { /* the run died before reporting */ }
+  const m = /^(\d+) passed, (\d+) failed, (\d+) skipped$/.exec(line);
+  if (!m) {
+    exitCode ||= 1;
+    console.log(`${name}: no summary (the test run failed to start)`);
+    return;
+  }
+  totals.passed += Number(m[1]);
+  totals.failed += Number(m[2]);
+  totals.skipped += Number(m[3]);
+  console.log(`${name}: ${line}`);
+}
+
+try {
+  const pgEnv = cluster ? { DAKIYA_TEST_PG_URL: cluster.url } : {};
+  if (only !== 'postgres') pass('sqlite', files, pgEnv);
+  if (only !== 'sqlite' && gatewayFiles.length > 0) {
+    if (cluster) pass('postgres', gatewayFiles, { ...pgEnv, DAKIYA_TEST_STORE: 'postgres' });
+    else {
+      console.log(`postgres: not run. ${clusterError?.message ?? installHint}`);
+      totals.failed += gatewayFiles.length;
+      exitCode ||= 1;
+    }
+  }
+} finally {
+  cluster?.stop();
+  rmSync(summaries, { recursive: true, force: true });
+}
+console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+process.exit(exitCode || (totals.failed > 0 ? 1 : 0));

@@ -22,6 +22,7 @@ import { SecretHasher } from './services/secret-hasher.ts';
 import { SendService } from './services/send-service.ts';
 import { SendingProfileCache } from './services/sending-profile-cache.ts';
 import type { SendPolicy } from './services/send-policy.ts';
+import { PostgresStore } from './store/postgres/postgres-store.ts';
 import { SqliteStore } from './store/sqlite/sqlite-store.ts';
 import type { Store } from './store/store.ts';
 import { DispatchWorker } from './workers/dispatch-worker.ts';
@@ -43,11 +44,7 @@ export interface Core {
 export async function openCore(config: Readonly<Config>, clock: Clock = systemClock): Promise<Core> {
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true });
-  const store = await SqliteStore.open({
-    filename: join(dataDir, config.store.sqlite.filename),
-    synchronous: config.store.sqlite.synchronous,
-    groupCommit: config.store.groupCommit,
-  });
+  const store = await openStore(config, dataDir);
   const ids = uuidv7Generator(clock);
   const hasher = new SecretHasher(readOrCreatePepper(join(dataDir, config.security.pepperFile)));
   const profiles = new SendingProfileCache(store, clock);
@@ -55,6 +52,19 @@ export async function openCore(config: Readonly<Config>, clock: Clock = systemCl
   const admin = new AdminService({ store, hasher, clock, ids, profiles, auth });
   if ((await store.listRoutes()).length === 0) for (const route of defaultRoutes) await store.upsertRoute(route);
   return { config, store, clock, ids, hasher, profiles, auth, admin };
+}
+
+/** PostgreSQL when a store URL is configured, else SQLite in the data dir. Migrates either to the latest schema. */
+export async function openStore(config: Readonly<Config>, dataDir = resolve(config.dataDir)): Promise<Store> {
+  const { url, postgres, sqlite, groupCommit } = config.store;
+  if (url) {
+    return PostgresStore.open({
+      url, poolSize: postgres.poolSize, connectTimeoutMs: postgres.connectTimeoutMs,
+      groupCommit: { maxBatch: groupCommit.maxBatch, maxInFlight: postgres.commitsInFlight },
+    });
+  }
+  mkdirSync(dataDir, { recursive: true });
+  return SqliteStore.open({ filename: join(dataDir, sqlite.filename), synchronous: sqlite.synchronous, groupCommit });
 }
 
 /** The pepper lives beside the database, not in it: a copied database alone cannot verify keys. */

@@ -1,10 +1,12 @@
 // `dakiya <command>`: serve, and the operator's commands. Every command reads the same data dir
-// as `serve` (DAKIYA_DATA_DIR) and works while it runs (SQLite WAL allows one writer at a time).
+// as `serve` (DAKIYA_DATA_DIR, or the PostgreSQL database at DAKIYA_STORE_URL) and works while it
+// runs (SQLite WAL allows one writer at a time; PostgreSQL any number).
 import { Command } from 'commander';
 import { loadConfig } from '../config/load-config.ts';
 import { accountCommands } from './account-commands.ts';
 import { listCommands } from './list-commands.ts';
 import { serveCommand } from './serve-command.ts';
+import { storeCommands } from './store-commands.ts';
 
 export function buildCli(env: Record<string, string | undefined> = process.env): Command {
   const program = new Command('dakiya')
@@ -19,6 +21,7 @@ export function buildCli(env: Record<string, string | undefined> = process.env):
   serveCommand(program, config);
   accountCommands(program, config);
   listCommands(program, config);
+  storeCommands(program, config);
   return program;
 }
 

@@ -20,14 +20,21 @@ export const ConfigSchema = section({
     bulkBodyLimitBytes: Type.Integer({ minimum: 1, default: 16777216, description: 'Body limit of POST /v1/sms/bulk, in bytes.' }),
   }),
   store: section({
-    // A union of one literal for now: 'postgres' joins it when store/postgres/ lands.
-    driver: Type.Union([Type.Literal('sqlite')], { default: 'sqlite', description: 'Storage engine.' }),
+    url: Type.Optional(Type.String({
+      pattern: '^postgres(ql)?://',
+      description: 'PostgreSQL connection URL (postgres://user:password@host:port/db); when unset, SQLite in dataDir. Several nodes may share one database.',
+    })),
     sqlite: section({
       filename: Type.String({ default: 'dakiya.db', description: 'Database file name, relative to dataDir.' }),
       synchronous: Type.Union([Type.Literal('full'), Type.Literal('normal')], {
         default: 'full',
         description: "SQLite synchronous mode: 'full' survives power loss, 'normal' only a process crash.",
       }),
+    }),
+    postgres: section({
+      poolSize: Type.Integer({ minimum: 2, default: 20, description: 'Connections each node keeps to PostgreSQL.' }),
+      connectTimeoutMs: Type.Integer({ minimum: 100, default: 5000, description: 'How long a query waits for a connection before the request is answered 503, in ms.' }),
+      commitsInFlight: Type.Integer({ minimum: 1, default: 4, description: 'Group commits in flight at once on PostgreSQL (each holds one connection).' }),
     }),
     groupCommit: section({
       maxBatch: Type.Integer({ minimum: 1, default: 1000, description: 'Most requests committed in one transaction.' }),

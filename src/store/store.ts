@@ -188,3 +188,14 @@ export interface Store {
   /** Earliest due_at among waiting messages of a lane, to sleep until then. */
   nextDueAt(lane: Lane): Promise<number | undefined>;
 }
+
+/**
+ * The database cannot be reached (or is shutting down) right now. Nothing was committed by the call
+ * that throws it; surfaces answer 503 with Retry-After and workers retry on their next turn.
+ */
+export class StoreUnavailableError extends Error {
+  override name = 'StoreUnavailableError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}

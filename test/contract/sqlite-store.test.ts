@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { storeContract } from './store.contract.ts';
 
-storeContract('sqlite', () => SqliteStore.open({
-  filename: join(mkdtempSync(join(tmpdir(), 'dakiya-store-')), 'test.db'),
-  synchronous: 'normal',
-  groupCommit: { maxBatch: 100, maxDelayMs: 0 },
-}));
+storeContract('sqlite', async () => {
+  const filename = join(mkdtempSync(join(tmpdir(), 'dakiya-store-')), 'test.db');
+  return () => SqliteStore.open({ filename, synchronous: 'normal', groupCommit: { maxBatch: 100, maxDelayMs: 0 } });
+});

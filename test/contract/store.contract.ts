@@ -1,5 +1,7 @@
 // The store contract: every Store implementation (SQLite now, PostgreSQL next) must pass this suite.
-// Call storeContract() from a `<engine>-store.test.ts` file with a factory for a fresh, empty store.
+// Call storeContract() from a `<engine>-store.test.ts` file with `fresh`: it makes a new empty
+// database and returns an opener for it; each call of the opener is another handle (another
+// connection or pool, as another process would have) on that same database.
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { uuidv7Generator } from '../../src/domain/ids.ts';
@@ -10,12 +12,14 @@ import type { Store, Transition } from '../../src/store/store.ts';
 const clock = { now: () => 1_800_000_000_000 };
 const ids = uuidv7Generator(clock);
 
-export function storeContract(name: string, open: () => Promise<Store>): void {
+export function storeContract(name: string, fresh: () => Promise<() => Promise<Store>>): void {
   describe(`store contract: ${name}`, () => {
     let store: Store;
+    let open: () => Promise<Store>;
     let accountId: string;
 
     beforeEach(async () => {
+      open = await fresh();
       store = await open();
       for (const r of defaultRoutes) await store.upsertRoute(r);
       accountId = ids();
@@ -62,6 +66,44 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       const results = await Promise.all(Array.from({ length: 25 }, () => store.accept({ accountId, routeId: 'transactional', debit: 1, messages: [message()] })));
       assert.equal(results.filter((r) => r.ok).length, 10);
       assert.equal(await balance(), 0);
+    });
+
+    test('200 concurrent reservations from four handles never overspend', async () => {
+      const handles = [store, ...await Promise.all([open(), open(), open()])];
+      try {
+        const results = await Promise.all(Array.from({ length: 200 }, (_, i) =>
+          handles[i % 4]!.accept({ accountId, routeId: 'transactional', debit: 1, messages: [message()] })));
+        assert.equal(results.filter((r) => r.ok).length, 10);
+        assert.ok(results.filter((r) => !r.ok).every((r) => !r.ok && r.reason === 'insufficient_credits'));
+        assert.equal(await balance(), 0);
+        assert.equal((await store.listMessages({ accountId, limit: 1000 })).length, 10);
+        const ledger = await store.listLedger(accountId, 1000);
+        assert.equal(ledger.reduce((n, e) => n + e.amount, 0), 0);
+      } finally {
+        await Promise.all(handles.slice(1).map((h) => h.close()));
+      }
+    });
+
+    test('four competing workers claim each due message exactly once', async () => {
+      await store.addCredits(accountId, 'transactional', 990, 'topup', 'test', clock.now());
+      const all = Array.from({ length: 1000 }, () => message());
+      for (let i = 0; i < all.length; i += 100) {
+        assert.deepEqual(await store.accept({ accountId, routeId: 'transactional', debit: 100, messages: all.slice(i, i + 100) }), { ok: true });
+      }
+      const handles = [store, ...await Promise.all([open(), open(), open()])];
+      try {
+        const claimed = await Promise.all(handles.map(async (h) => {
+          const mine: string[] = [];
+          for (let batch; (batch = await h.claimDue('transactional', clock.now(), 37)).length > 0;) mine.push(...batch.map((m) => m.id));
+          return mine;
+        }));
+        const flat = claimed.flat();
+        assert.equal(flat.length, all.length);
+        assert.equal(new Set(flat).size, all.length);
+        assert.deepEqual(new Set(flat), new Set(all.map((m) => m.id)));
+      } finally {
+        await Promise.all(handles.slice(1).map((h) => h.close()));
+      }
     });
 
     test('a repeated idempotency key returns the stored response instead of accepting again', async () => {

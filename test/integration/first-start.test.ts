@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, test } from 'node:test';
 import { promisify } from 'node:util';
-import { cliEnv, runCli } from '../fixtures/child-gateway.ts';
+import { cliEnv, prepareStore, runCli } from '../fixtures/child-gateway.ts';
 
 const exec = promisify(execFile);
 const dataDir = mkdtempSync(join(tmpdir(), 'dakiya-first-'));
@@ -22,6 +22,7 @@ after(() => {
 });
 
 test('the first start prints a working API key and a curl line that gets an SMS delivered', { timeout: 60_000 }, async () => {
+  await prepareStore(dataDir);
   child = spawn(process.execPath, [bin, 'serve'], {
     env: cliEnv(dataDir, { PORT: '0', DAKIYA_SERVER_HOST: '127.0.0.1', DAKIYA_FIRST_START_DEMO: 'true' }),
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -5,8 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import Database from 'better-sqlite3';
-import { runCli, spawnGateway } from '../fixtures/child-gateway.ts';
+import { inspectStore, runCli, spawnGateway } from '../fixtures/child-gateway.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'dakiya-kill-'));
 after(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -98,16 +97,16 @@ test('a server killed with SIGKILL during a bulk load loses no accepted message 
     await second.stop();
   }
 
-  const db = new Database(join(dataDir, 'dakiya.db'), { readonly: true });
+  const db = await inspectStore(dataDir);
   try {
-    const one = <T>(sql: string, ...p: unknown[]) => db.prepare(sql).get(...p) as T;
-    const { balance } = one<{ balance: number }>('SELECT balance FROM balances WHERE account_id = ?', accountId);
-    const { reserved } = one<{ reserved: number }>("SELECT -COALESCE(SUM(amount), 0) AS reserved FROM ledger WHERE account_id = ? AND kind = 'reserve'", accountId);
-    const { refunded } = one<{ refunded: number }>("SELECT COALESCE(SUM(amount), 0) AS refunded FROM ledger WHERE account_id = ? AND kind = 'refund'", accountId);
-    const { charged, stored, unfinished } = one<{ charged: number; stored: number; unfinished: number }>(
-      "SELECT SUM(credits) AS charged, COUNT(*) AS stored, SUM(status NOT IN ('DELIVERED','FAILED','EXPIRED','REJECTED','UNKNOWN')) AS unfinished FROM messages WHERE account_id = ?", accountId);
-    const { refundRows, refundedMessages } = one<{ refundRows: number; refundedMessages: number }>(
-      "SELECT COUNT(*) AS refundRows, COUNT(DISTINCT message_id) AS refundedMessages FROM ledger WHERE account_id = ? AND kind = 'refund'", accountId);
+    const { one } = db;
+    const { balance } = await one<'balance'>('SELECT balance FROM balances WHERE account_id = $1', accountId);
+    const { reserved } = await one<'reserved'>("SELECT -COALESCE(SUM(amount), 0) AS reserved FROM ledger WHERE account_id = $1 AND kind = 'reserve'", accountId);
+    const { refunded } = await one<'refunded'>("SELECT COALESCE(SUM(amount), 0) AS refunded FROM ledger WHERE account_id = $1 AND kind = 'refund'", accountId);
+    const { charged, stored, unfinished } = await one<'charged' | 'stored' | 'unfinished'>(
+      "SELECT SUM(credits) AS charged, COUNT(*) AS stored, SUM(CASE WHEN status NOT IN ('DELIVERED','FAILED','EXPIRED','REJECTED','UNKNOWN') THEN 1 ELSE 0 END) AS unfinished FROM messages WHERE account_id = $1", accountId);
+    const { refund_rows: refundRows, refunded_messages: refundedMessages } = await one<'refund_rows' | 'refunded_messages'>(
+      "SELECT COUNT(*) AS refund_rows, COUNT(DISTINCT message_id) AS refunded_messages FROM ledger WHERE account_id = $1 AND kind = 'refund'", accountId);
     const promised = accepted.batches.reduce((n, b) => n + b.credits, 0) + accepted.singles.reduce((n, s) => n + s.credits, 0);
 
     assert.equal(unfinished, 0, 'every stored message reached a final state');
@@ -118,6 +117,6 @@ test('a server killed with SIGKILL during a bulk load loses no accepted message 
     assert.ok(refunded > 0, 'the failing magic numbers were refunded');
     assert.ok(stored >= accepted.batches.reduce((n, b) => n + b.accepted, 0) + accepted.singles.length);
   } finally {
-    db.close();
+    await db.close();
   }
 });

@@ -8,7 +8,7 @@ import type { FinalStatus, Lane, MessageStatus } from '../../domain/message.ts';
 import type { Route } from '../../domain/route.ts';
 import type { AcceptRequest, AcceptResult, ClaimedMessage, ReceiptUpdate, SubmissionOutcome, Transition } from '../store.ts';
 import { GroupCommit, type GroupCommitOptions } from './sqlite-group-commit.ts';
-import { type RouteRow, toRoute } from './sqlite-rows.ts';
+import { type RouteRow, toRoute } from '../store-rows.ts';
 
 const messageColumns = [
   'id', 'account_id', 'batch_id', 'route_id', 'category', 'lane', 'recipient', 'sender', 'body', 'template_id',

@@ -14,7 +14,7 @@ import { SqliteMessageWriter } from './sqlite-message-writer.ts';
 import {
   type AccountRow, type ApiKeyRow, type LedgerRow, type MessageRow, type RouteRow, type SenderRow, type TemplateRow,
   toAccount, toApiKey, toLedgerEntry, toMessage, toRoute, toSender, toTemplate,
-} from './sqlite-rows.ts';
+} from '../store-rows.ts';
 
 export interface SqliteStoreOptions extends SqliteOptions {
   groupCommit: GroupCommitOptions;

@@ -59,9 +59,13 @@ describe('coercion', () => {
   });
 
   test('rejects a value outside a literal union, listing the allowed values', () => {
-    assert.deepEqual(problemsOf({ env: { DAKIYA_STORE_DRIVER: 'postgres' } }), [
-      'store.driver (DAKIYA_STORE_DRIVER) from env DAKIYA_STORE_DRIVER: must be one of "sqlite", got "postgres"',
+    assert.deepEqual(problemsOf({ env: { DAKIYA_STORE_SQLITE_SYNCHRONOUS: 'off' } }), [
+      'store.sqlite.synchronous (DAKIYA_STORE_SQLITE_SYNCHRONOUS) from env DAKIYA_STORE_SQLITE_SYNCHRONOUS: must be one of "full", "normal", got "off"',
     ]);
+  });
+
+  test('rejects a store URL that is not a PostgreSQL URL', () => {
+    assert.match(problemsOf({ env: { DAKIYA_STORE_URL: 'mysql://x' } })[0] ?? '', /^store\.url \(DAKIYA_STORE_URL\) .*must match pattern/);
   });
 
   test('rejects an integer outside its range', () => {

@@ -1,13 +1,14 @@
-// Row shapes of the SQLite tables and their mapping to domain objects.
-import type { Account, ApiKey, DltTemplate, SenderId } from '../../domain/account.ts';
-import type { Message } from '../../domain/message.ts';
-import type { Route } from '../../domain/route.ts';
-import type { LedgerEntry } from '../store.ts';
+// Row shapes of the store tables (the same columns on SQLite and PostgreSQL) and their mapping to
+// domain objects. Flags arrive as 0/1 from SQLite and as booleans from PostgreSQL.
+import type { Account, ApiKey, DltTemplate, SenderId } from '../domain/account.ts';
+import type { Message } from '../domain/message.ts';
+import type { Route } from '../domain/route.ts';
+import type { LedgerEntry } from './store.ts';
 
 export interface MessageRow {
   id: string; account_id: string; batch_id: string | null; route_id: string; category: string; lane: string;
   recipient: string; sender: string; body: string; template_id: string | null; encoding: string; segments: number;
-  flash: number; credits: number; status: string; error_code: string | null; correlation_id: string | null;
+  flash: number | boolean; credits: number; status: string; error_code: string | null; correlation_id: string | null;
   due_at: number; scheduled_at: number | null; expires_at: number; created_at: number; submitted_at: number | null; done_at: number | null;
   carrier_id: string | null; attempts: number;
 }
@@ -17,7 +18,7 @@ export function toMessage(r: MessageRow): Message {
     id: r.id, accountId: r.account_id, batchId: r.batch_id, routeId: r.route_id,
     category: r.category as Message['category'], lane: r.lane as Message['lane'], recipient: r.recipient,
     sender: r.sender, body: r.body, templateId: r.template_id, encoding: r.encoding as Message['encoding'],
-    segments: r.segments, flash: r.flash === 1, credits: r.credits, status: r.status as Message['status'],
+    segments: r.segments, flash: Boolean(r.flash), credits: r.credits, status: r.status as Message['status'],
     errorCode: r.error_code, correlationId: r.correlation_id, dueAt: r.due_at, scheduledAt: r.scheduled_at, expiresAt: r.expires_at,
     createdAt: r.created_at, submittedAt: r.submitted_at, doneAt: r.done_at, carrierId: r.carrier_id, attempts: r.attempts,
   };
@@ -41,14 +42,14 @@ export function toApiKey(r: ApiKeyRow): ApiKey {
 }
 
 export interface RouteRow {
-  id: string; category: string; price_per_segment: number; refund_on_undelivered: number;
-  resend_in_doubt: number; enabled: number; description: string;
+  id: string; category: string; price_per_segment: number; refund_on_undelivered: number | boolean;
+  resend_in_doubt: number | boolean; enabled: number | boolean; description: string;
 }
 export function toRoute(r: RouteRow): Route {
   return {
     id: r.id, category: r.category as Route['category'], pricePerSegment: r.price_per_segment,
-    refundOnUndelivered: r.refund_on_undelivered === 1, resendInDoubt: r.resend_in_doubt === 1,
-    enabled: r.enabled === 1, description: r.description,
+    refundOnUndelivered: Boolean(r.refund_on_undelivered), resendInDoubt: Boolean(r.resend_in_doubt),
+    enabled: Boolean(r.enabled), description: r.description,
   };
 }
 

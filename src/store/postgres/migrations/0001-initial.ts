@@ -1,0 +1,202 @@
+// The first PostgreSQL schema: the same tables and columns as SQLite's 0001 (times are epoch
+// milliseconds in bigint, flags are booleans), plus dakiya_accept(), which commits a whole group
+// of accepted requests in one round trip.
+import { sql, type Kysely } from 'kysely';
+
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await sql`
+    CREATE TABLE operator_tokens (
+      id text PRIMARY KEY,
+      hash text NOT NULL UNIQUE,
+      created_at bigint NOT NULL
+    );
+    CREATE TABLE accounts (
+      id text PRIMARY KEY,
+      name text NOT NULL,
+      status text NOT NULL,
+      rate_limit_per_minute integer,
+      created_at bigint NOT NULL
+    );
+    CREATE TABLE api_keys (
+      id text PRIMARY KEY,
+      account_id text NOT NULL,
+      hash text NOT NULL UNIQUE,
+      prefix text NOT NULL,
+      label text NOT NULL,
+      mode text NOT NULL,
+      status text NOT NULL,
+      ip_allowlist text NOT NULL,
+      created_at bigint NOT NULL,
+      revoked_at bigint
+    );
+    CREATE INDEX api_keys_account ON api_keys (account_id);
+    CREATE TABLE routes (
+      id text PRIMARY KEY,
+      category text NOT NULL,
+      price_per_segment integer NOT NULL,
+      refund_on_undelivered boolean NOT NULL,
+      resend_in_doubt boolean NOT NULL,
+      enabled boolean NOT NULL,
+      description text NOT NULL
+    );
+    CREATE TABLE balances (
+      account_id text NOT NULL,
+      route_id text NOT NULL,
+      balance bigint NOT NULL CHECK (balance >= 0),
+      PRIMARY KEY (account_id, route_id)
+    );
+    CREATE TABLE ledger (
+      id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      account_id text NOT NULL,
+      route_id text NOT NULL,
+      amount bigint NOT NULL,
+      kind text NOT NULL,
+      message_id text,
+      batch_id text,
+      note text NOT NULL,
+      created_at bigint NOT NULL
+    );
+    CREATE INDEX ledger_account ON ledger (account_id, route_id);
+    CREATE TABLE sender_ids (
+      account_id text NOT NULL,
+      sender text NOT NULL,
+      kind text NOT NULL,
+      status text NOT NULL,
+      created_at bigint NOT NULL,
+      PRIMARY KEY (account_id, sender)
+    );
+    CREATE TABLE templates (
+      account_id text NOT NULL,
+      template_id text NOT NULL,
+      sender text NOT NULL,
+      category text NOT NULL,
+      text text NOT NULL,
+      status text NOT NULL,
+      created_at bigint NOT NULL,
+      PRIMARY KEY (account_id, template_id)
+    );
+    CREATE TABLE dnd (
+      msisdn text PRIMARY KEY,
+      added_at bigint NOT NULL
+    );
+    CREATE TABLE batches (
+      id text PRIMARY KEY,
+      account_id text NOT NULL,
+      route_id text NOT NULL,
+      total_recipients integer NOT NULL,
+      accepted_recipients integer NOT NULL,
+      created_at bigint NOT NULL,
+      scheduled_at bigint
+    );
+    CREATE TABLE messages (
+      id text PRIMARY KEY,
+      account_id text NOT NULL,
+      batch_id text,
+      route_id text NOT NULL,
+      category text NOT NULL,
+      lane text NOT NULL,
+      recipient text NOT NULL,
+      sender text NOT NULL,
+      body text NOT NULL,
+      template_id text,
+      encoding text NOT NULL,
+      segments integer NOT NULL,
+      flash boolean NOT NULL,
+      credits bigint NOT NULL,
+      status text NOT NULL,
+      error_code text,
+      correlation_id text,
+      due_at bigint NOT NULL,
+      scheduled_at bigint,
+      expires_at bigint NOT NULL,
+      created_at bigint NOT NULL,
+      submitted_at bigint,
+      done_at bigint,
+      carrier_id text,
+      attempts integer NOT NULL DEFAULT 0
+    ) WITH (fillfactor = 85);
+    CREATE INDEX messages_due ON messages (lane, due_at) WHERE status IN ('QUEUED', 'SCHEDULED');
+    CREATE INDEX messages_dispatching ON messages (id) WHERE status = 'DISPATCHING';
+    CREATE INDEX messages_carrier ON messages (carrier_id) WHERE carrier_id IS NOT NULL;
+    CREATE INDEX messages_batch ON messages (batch_id) WHERE batch_id IS NOT NULL;
+    CREATE INDEX messages_account ON messages (account_id, id);
+    CREATE INDEX messages_correlation ON messages (account_id, correlation_id) WHERE correlation_id IS NOT NULL;
+    CREATE TABLE idempotency_keys (
+      account_id text NOT NULL,
+      key text NOT NULL,
+      request_hash text NOT NULL,
+      status_code integer NOT NULL,
+      body text NOT NULL,
+      created_at bigint NOT NULL,
+      PRIMARY KEY (account_id, key)
+    );
+  `.execute(db);
+
+  // One call commits a group of requests in order, each all or nothing by its own checks: an
+  // Idempotency-Key already stored answers with the stored response, a balance that cannot cover
+  // the debit answers with the balance, and only then are ledger, batch, messages and key written.
+  // A request whose key another transaction stored meanwhile raises 'DK001' so the caller retries
+  // it alone (and then finds the stored response).
+  await sql`
+    CREATE FUNCTION dakiya_accept(requests jsonb) RETURNS jsonb LANGUAGE plpgsql AS $fn$
+    DECLARE
+      r jsonb;
+      stored record;
+      debit bigint;
+      current_balance bigint;
+      results jsonb[] := '{}';
+    BEGIN
+      FOR r IN SELECT value FROM jsonb_array_elements(requests) LOOP
+        IF r ? 'idempotency_key' THEN
+          SELECT request_hash, status_code, body INTO stored FROM idempotency_keys
+            WHERE account_id = r->>'account_id' AND key = r->>'idempotency_key';
+          IF FOUND THEN
+            results := results || jsonb_build_object('replay', jsonb_build_object(
+              'request_hash', stored.request_hash, 'status_code', stored.status_code, 'body', stored.body));
+            CONTINUE;
+          END IF;
+        END IF;
+        debit := (r->>'debit')::bigint;
+        UPDATE balances SET balance = balance - debit
+          WHERE account_id = r->>'account_id' AND route_id = r->>'route_id' AND balance >= debit;
+        IF NOT FOUND THEN
+          SELECT balance INTO current_balance FROM balances WHERE account_id = r->>'account_id' AND route_id = r->>'route_id';
+          results := results || jsonb_build_object('insufficient', coalesce(current_balance, 0));
+          CONTINUE;
+        END IF;
+        IF debit <> 0 THEN
+          INSERT INTO ledger (account_id, route_id, amount, kind, message_id, batch_id, note, created_at)
+            VALUES (r->>'account_id', r->>'route_id', -debit, 'reserve', r->>'ledger_message_id', r->>'batch_id', r->>'note', (r->>'now')::bigint);
+        END IF;
+        IF r ? 'batch' THEN
+          INSERT INTO batches (id, account_id, route_id, total_recipients, accepted_recipients, created_at, scheduled_at)
+            SELECT id, account_id, route_id, total_recipients, accepted_recipients, created_at, scheduled_at
+            FROM jsonb_to_record(r->'batch') AS b(id text, account_id text, route_id text, total_recipients integer,
+              accepted_recipients integer, created_at bigint, scheduled_at bigint);
+        END IF;
+        INSERT INTO messages (id, account_id, batch_id, route_id, category, lane, recipient, sender, body, template_id,
+            encoding, segments, flash, credits, status, correlation_id, due_at, scheduled_at, expires_at, created_at)
+          SELECT id, account_id, batch_id, route_id, category, lane, recipient, sender, body, template_id,
+            encoding, segments, flash, credits, status, correlation_id, due_at, scheduled_at, expires_at, created_at
+          FROM jsonb_to_recordset(r->'messages') AS m(id text, account_id text, batch_id text, route_id text, category text,
+            lane text, recipient text, sender text, body text, template_id text, encoding text, segments integer, flash boolean,
+            credits bigint, status text, correlation_id text, due_at bigint, scheduled_at bigint, expires_at bigint, created_at bigint);
+        IF r ? 'idempotency_key' THEN
+          INSERT INTO idempotency_keys (account_id, key, request_hash, status_code, body, created_at)
+            VALUES (r->>'account_id', r->>'idempotency_key', r->>'request_hash', (r->>'status_code')::integer, r->>'body', (r->>'now')::bigint)
+            ON CONFLICT DO NOTHING;
+          IF NOT FOUND THEN
+            RAISE EXCEPTION 'idempotency key stored concurrently' USING ERRCODE = 'DK001';
+          END IF;
+        END IF;
+        results := results || '{"ok":true}'::jsonb;
+      END LOOP;
+      RETURN to_jsonb(results);
+    END
+    $fn$;
+  `.execute(db);
+}
+
+export async function down(): Promise<void> {
+  throw new Error('the initial migration cannot be reverted');
+}

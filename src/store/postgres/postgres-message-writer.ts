@@ -1,0 +1,252 @@
+// The message hot paths on PostgreSQL: claiming due rows (FOR UPDATE SKIP LOCKED, so any number of
+// workers and nodes claim each row once) and applying submission outcomes and receipts set-wise:
+// one guarded UPDATE … FROM unnest(…) per kind of change, refunds aggregated per balance, all in
+// one transaction. A repeated outcome or receipt matches no row and changes nothing.
+import type pg from 'pg';
+import { shouldRefund } from '../../domain/credit.ts';
+import { isErrorCode } from '../../domain/errors.ts';
+import type { FinalStatus, Lane, MessageStatus } from '../../domain/message.ts';
+import type { Route } from '../../domain/route.ts';
+import { type RouteRow, toRoute } from '../store-rows.ts';
+import type { ClaimedMessage, ReceiptUpdate, SubmissionOutcome, Transition } from '../store.ts';
+import { translate } from './postgres-database.ts';
+
+interface FinishedRow { id: string; account_id: string; route_id: string; credits: number; status: FinalStatus; error_code: string | null; done_at: number }
+interface Finish { id: string; status: FinalStatus; errorCode: string | null; at: number }
+
+const finishSql = (where: string, from: MessageStatus) => `
+  UPDATE messages m SET status = u.status, error_code = u.error_code, done_at = u.at
+  FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) AS u(key, status, error_code, at)
+  WHERE ${where} = u.key AND m.status = '${from}'
+  RETURNING m.id, m.account_id, m.route_id, m.credits, m.status, m.error_code, m.done_at`;
+
+export class PostgresMessageWriter {
+  #pool: pg.Pool;
+
+  constructor(pool: pg.Pool) {
+    this.#pool = pool;
+  }
+
+  async claimDue(lane: Lane, now: number, limit: number): Promise<ClaimedMessage[]> {
+    const rows = await this.#query<{
+      id: string; route_id: string; category: string; recipient: string; sender: string; body: string; encoding: string;
+      segments: number; flash: boolean; template_id: string | null; expires_at: number; attempts: number; due_at: number;
+    }>(
+      `UPDATE messages m SET status = 'DISPATCHING', attempts = m.attempts + 1
+       FROM (SELECT id FROM messages WHERE lane = $1 AND status IN ('QUEUED', 'SCHEDULED') AND due_at <= $2
+             ORDER BY due_at LIMIT $3 FOR UPDATE SKIP LOCKED) c
+       WHERE m.id = c.id
+       RETURNING m.id, m.route_id, m.category, m.recipient, m.sender, m.body, m.encoding, m.segments, m.flash,
+                 m.template_id, m.expires_at, m.attempts, m.due_at`,
+      [lane, now, limit]);
+    rows.sort((a, b) => a.due_at - b.due_at || (a.id < b.id ? -1 : 1));
+    return rows.map((r) => ({
+      id: r.id, routeId: r.route_id, category: r.category as ClaimedMessage['category'], recipient: r.recipient, sender: r.sender,
+      body: r.body, encoding: r.encoding as ClaimedMessage['encoding'], segments: r.segments, flash: r.flash,
+      templateId: r.template_id, expiresAt: r.expires_at, attempts: r.attempts,
+    }));
+  }
+
+  async recordSubmissions(outcomes: readonly SubmissionOutcome[]): Promise<Transition[]> {
+    if (outcomes.length === 0) return [];
+    const submitted = outcomes.filter((o) => o.outcome === 'submitted');
+    const retries = outcomes.filter((o) => o.outcome === 'retry');
+    const finals: Finish[] = [];
+    for (const o of outcomes) {
+      if (o.outcome === 'rejected') finals.push({ id: o.id, status: 'REJECTED', errorCode: o.errorCode, at: o.at });
+      else if (o.outcome === 'expired') finals.push({ id: o.id, status: 'EXPIRED', errorCode: 'ERR_MESSAGE_EXPIRED', at: o.at });
+      else if (o.outcome === 'unknown') finals.push({ id: o.id, status: 'UNKNOWN', errorCode: 'ERR_DELIVERY_UNKNOWN', at: o.at });
+    }
+    const transitions = await this.#transaction(async (client) => {
+      const out: Transition[] = [];
+      if (submitted.length > 0) {
+        const { rows } = await client.query<{ id: string; account_id: string }>(
+          `UPDATE messages m SET status = 'SUBMITTED', carrier_id = u.carrier_id, submitted_at = u.at, error_code = NULL
+           FROM unnest($1::text[], $2::text[], $3::bigint[]) AS u(id, carrier_id, at)
+           WHERE m.id = u.id AND m.status = 'DISPATCHING' RETURNING m.id, m.account_id`,
+          [submitted.map((o) => o.id), submitted.map((o) => o.carrierId), submitted.map((o) => o.at)]);
+        for (const r of rows) out.push({ messageId: r.id, accountId: r.account_id, from: 'DISPATCHING', to: 'SUBMITTED', refunded: 0 });
+      }
+      if (retries.length > 0) out.push(...await requeue(client, retries.map((o) => ({ id: o.id, dueAt: o.retryAt, errorCode: o.errorCode }))));
+      if (finals.length > 0) out.push(...await finish(client, 'm.id', 'DISPATCHING', finals));
+      return out;
+    });
+    return inInputOrder(transitions, outcomes.map((o) => o.id));
+  }
+
+  async applyReceipts(receipts: readonly ReceiptUpdate[]): Promise<{ transitions: Transition[]; unmatched: ReceiptUpdate[] }> {
+    if (receipts.length === 0) return { transitions: [], unmatched: [] };
+    // One receipt per carrier id per call: the first wins, as it would one at a time.
+    const first = new Map<string, ReceiptUpdate>();
+    for (const r of receipts) if (!first.has(r.carrierId)) first.set(r.carrierId, r);
+    const unique = [...first.values()];
+    return this.#transaction(async (client) => {
+      const byCarrier = new Map<string, Transition>();
+      const record = (row: FinishedRow & { carrier_id?: string }, t: Transition) => { byCarrier.set(row.carrier_id!, t); };
+      const finished: Transition[] = [];
+      let pending = unique;
+      let unmatched: ReceiptUpdate[] = [];
+      // Read committed: a submission committed by another connection after the UPDATE's snapshot
+      // is visible to the next statement. A receipt whose message turns out to be SUBMITTED now
+      // is applied again rather than dropped; one whose carrier id is not stored at all is
+      // unmatched (held and retried by the receipt worker).
+      for (let round = 0; pending.length > 0 && round < 5; round++) {
+        finished.push(...await finish(client, 'm.carrier_id', 'SUBMITTED',
+          pending.map((r) => ({ id: r.carrierId, status: r.status, errorCode: r.errorCode, at: r.at })), record));
+        const missing = pending.filter((r) => !byCarrier.has(r.carrierId));
+        if (missing.length === 0) break;
+        const { rows } = await client.query<{ carrier_id: string; submitted: boolean }>(
+          "SELECT carrier_id, bool_or(status = 'SUBMITTED') AS submitted FROM messages WHERE carrier_id = ANY($1::text[]) GROUP BY carrier_id",
+          [missing.map((r) => r.carrierId)]);
+        const known = new Map(rows.map((r) => [r.carrier_id, r.submitted]));
+        unmatched = missing.filter((r) => !known.has(r.carrierId));
+        pending = missing.filter((r) => known.get(r.carrierId) === true);
+      }
+      const stillUnmatched = new Set(unmatched.map((r) => r.carrierId));
+      return {
+        transitions: inInputOrder(finished, unique.map((r) => byCarrier.get(r.carrierId)?.messageId ?? '')),
+        unmatched: receipts.filter((r) => stillUnmatched.has(r.carrierId)),
+      };
+    });
+  }
+
+  async recoverInDoubt(at: number): Promise<Transition[]> {
+    return this.#transaction(async (client) => {
+      const { rows } = await client.query<{ id: string; route_id: string }>(
+        "SELECT id, route_id FROM messages WHERE status = 'DISPATCHING' ORDER BY id FOR UPDATE");
+      if (rows.length === 0) return [];
+      const routes = await loadRoutes(client);
+      const resend = rows.filter((r) => routes.get(r.route_id)?.resendInDoubt);
+      const give = rows.filter((r) => !routes.get(r.route_id)?.resendInDoubt);
+      const out = await requeue(client, resend.map((r) => ({ id: r.id, dueAt: at, errorCode: 'ERR_DELIVERY_UNKNOWN' })));
+      out.push(...await finish(client, 'm.id', 'DISPATCHING', give.map((r) => ({ id: r.id, status: 'UNKNOWN', errorCode: 'ERR_DELIVERY_UNKNOWN', at }))));
+      return inInputOrder(out, rows.map((r) => r.id));
+    });
+  }
+
+  #staleCursor = '';
+
+  async finishAwaitingReceipt(expiredBefore: number, at: number): Promise<{ transitions: Transition[]; done: boolean }> {
+    const slice = 50_000;
+    const from = this.#staleCursor;
+    const transitions = await this.#transaction(async (client) => {
+      const { rows } = await client.query<{ last: string | null }>(
+        'SELECT max(id) AS last FROM (SELECT id FROM messages WHERE id > $1 ORDER BY id LIMIT $2) s', [from, slice]);
+      const last = rows[0]?.last ?? null;
+      this.#staleCursor = last ?? '';
+      if (last === null) return [];
+      const stale = await client.query<{ id: string }>(
+        "SELECT id FROM messages WHERE id > $1 AND id <= $2 AND status = 'SUBMITTED' AND expires_at <= $3 ORDER BY id", [from, last, expiredBefore]);
+      return finish(client, 'm.id', 'SUBMITTED', stale.rows.map((r) => ({ id: r.id, status: 'UNKNOWN', errorCode: 'ERR_DELIVERY_UNKNOWN', at })));
+    });
+    return { transitions, done: this.#staleCursor === '' };
+  }
+
+  async #query<R extends pg.QueryResultRow>(sql: string, params: unknown[]): Promise<R[]> {
+    try {
+      return (await this.#pool.query<R>(sql, params)).rows;
+    } catch (error) {
+      return translate(error);
+    }
+  }
+
+  async #transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return transaction(this.#pool, work);
+  }
+}
+
+/** Runs `work` in one transaction on a pooled connection; connection failures become StoreUnavailableError. */
+export async function transaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  let client: pg.PoolClient;
+  try {
+    client = await pool.connect();
+  } catch (error) {
+    return translate(error);
+  }
+  let broken = false;
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    try {
+      await client.query('ROLLBACK');
+    } catch {
+      broken = true;
+    }
+    return translate(error);
+  } finally {
+    client.release(broken);
+  }
+}
+
+async function loadRoutes(client: pg.PoolClient): Promise<Map<string, Route>> {
+  const { rows } = await client.query<RouteRow>('SELECT * FROM routes');
+  return new Map(rows.map((r) => [r.id, toRoute(r)]));
+}
+
+async function requeue(client: pg.PoolClient, items: readonly { id: string; dueAt: number; errorCode: string }[]): Promise<Transition[]> {
+  if (items.length === 0) return [];
+  const { rows } = await client.query<{ id: string; account_id: string }>(
+    `UPDATE messages m SET status = 'QUEUED', due_at = u.due_at, error_code = u.error_code
+     FROM unnest($1::text[], $2::bigint[], $3::text[]) AS u(id, due_at, error_code)
+     WHERE m.id = u.id AND m.status = 'DISPATCHING' RETURNING m.id, m.account_id`,
+    [items.map((i) => i.id), items.map((i) => i.dueAt), items.map((i) => i.errorCode)]);
+  return rows.map((r) => ({ messageId: r.id, accountId: r.account_id, from: 'DISPATCHING', to: 'QUEUED', refunded: 0 }));
+}
+
+/**
+ * Moves the rows matching `key` (by `column`) from `from` to their final state and refunds each by
+ * its route's policy, once: the guarded UPDATE returns a row only for a real change.
+ */
+async function finish(
+  client: pg.PoolClient, column: 'm.id' | 'm.carrier_id', from: MessageStatus, items: readonly Finish[],
+  each?: (row: FinishedRow & { carrier_id?: string }, t: Transition) => void,
+): Promise<Transition[]> {
+  if (items.length === 0) return [];
+  const sql = column === 'm.carrier_id' ? finishSql(column, from).replace('m.done_at', 'm.done_at, m.carrier_id') : finishSql(column, from);
+  const { rows } = await client.query<FinishedRow & { carrier_id?: string }>(sql,
+    [items.map((i) => i.id), items.map((i) => i.status), items.map((i) => i.errorCode), items.map((i) => i.at)]);
+  if (rows.length === 0) return [];
+  const routes = await loadRoutes(client);
+  const out: Transition[] = [];
+  const refunds = new Map<string, { accountId: string; routeId: string; amount: number }>();
+  const ledger: { accountId: string; routeId: string; amount: number; messageId: string; note: string; at: number }[] = [];
+  for (const row of rows) {
+    const code = row.error_code !== null && isErrorCode(row.error_code) ? row.error_code : undefined;
+    const route = routes.get(row.route_id);
+    const refund = row.credits > 0 && shouldRefund(row.status, code, { refundOnUndelivered: route?.refundOnUndelivered ?? false }) ? row.credits : 0;
+    if (refund > 0) {
+      const key = `${row.account_id}\u0000${row.route_id}`;
+      const r = refunds.get(key) ?? { accountId: row.account_id, routeId: row.route_id, amount: 0 };
+      r.amount += refund;
+      refunds.set(key, r);
+      ledger.push({ accountId: row.account_id, routeId: row.route_id, amount: refund, messageId: row.id, note: `${row.status}${row.error_code ? ` ${row.error_code}` : ''}`, at: row.done_at });
+    }
+    const t: Transition = { messageId: row.id, accountId: row.account_id, from, to: row.status, refunded: refund };
+    out.push(t);
+    each?.(row, t);
+  }
+  if (refunds.size > 0) {
+    // In key order, so concurrent transactions lock balance rows in the same order.
+    const sorted = [...refunds.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
+    await client.query(
+      `UPDATE balances b SET balance = b.balance + u.amount
+       FROM unnest($1::text[], $2::text[], $3::bigint[]) AS u(account_id, route_id, amount)
+       WHERE b.account_id = u.account_id AND b.route_id = u.route_id`,
+      [sorted.map((r) => r.accountId), sorted.map((r) => r.routeId), sorted.map((r) => r.amount)]);
+    await client.query(
+      `INSERT INTO ledger (account_id, route_id, amount, kind, message_id, batch_id, note, created_at)
+       SELECT a, r, amt, 'refund', m, NULL, n, t FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::bigint[]) AS u(a, r, amt, m, n, t)`,
+      [ledger.map((l) => l.accountId), ledger.map((l) => l.routeId), ledger.map((l) => l.amount), ledger.map((l) => l.messageId), ledger.map((l) => l.note), ledger.map((l) => l.at)]);
+  }
+  return out;
+}
+
+/** Transitions in the order their messages were given (RETURNING has no order). */
+function inInputOrder(transitions: Transition[], ids: readonly string[]): Transition[] {
+  const rank = new Map<string, number>();
+  ids.forEach((id, i) => { if (!rank.has(id)) rank.set(id, i); });
+  return transitions.sort((a, b) => (rank.get(a.messageId) ?? Infinity) - (rank.get(b.messageId) ?? Infinity));
+}

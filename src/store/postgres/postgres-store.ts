@@ -1,0 +1,270 @@
+// The PostgreSQL implementation of the store port: admin data through plain parameterised queries,
+// accepts through one group-commit function call, message state changes through
+// PostgresMessageWriter. Any number of gateway processes may share one database.
+import type pg from 'pg';
+import type { Account, ApiKey, DltTemplate, SenderId } from '../../domain/account.ts';
+import type { Lane, Message } from '../../domain/message.ts';
+import type { Route } from '../../domain/route.ts';
+import {
+  type AccountRow, type ApiKeyRow, type LedgerRow, type MessageRow, type RouteRow, type SenderRow, type TemplateRow,
+  toAccount, toApiKey, toLedgerEntry, toMessage, toRoute, toSender, toTemplate,
+} from '../store-rows.ts';
+import type {
+  AcceptRequest, AcceptResult, AwaitingReceipt, Balance, Batch, ClaimedMessage, LedgerEntry, MessageQuery, ReceiptUpdate, SendingProfile, Store,
+  StoredResponse, SubmissionOutcome, Transition,
+} from '../store.ts';
+import { PostgresAccept, type PostgresGroupCommitOptions } from './postgres-accept.ts';
+import { createPool, migratePostgres, type PostgresOptions, translate } from './postgres-database.ts';
+import { PostgresMessageWriter, transaction } from './postgres-message-writer.ts';
+
+export interface PostgresStoreOptions extends PostgresOptions {
+  groupCommit: PostgresGroupCommitOptions;
+}
+
+export class PostgresStore implements Store {
+  readonly driver = 'postgres';
+  #pool: pg.Pool;
+  #accept: PostgresAccept;
+  #writer: PostgresMessageWriter;
+  #closed = false;
+
+  static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
+    const pool = createPool(options);
+    try {
+      await migratePostgres(pool);
+    } catch (error) {
+      await pool.end();
+      throw error;
+    }
+    return new PostgresStore(pool, options.groupCommit);
+  }
+
+  private constructor(pool: pg.Pool, groupCommit: PostgresGroupCommitOptions) {
+    this.#pool = pool;
+    this.#accept = new PostgresAccept(pool, groupCommit);
+    this.#writer = new PostgresMessageWriter(pool);
+  }
+
+  /** The pool, for components that coordinate nodes through the same database (leases). */
+  get pool(): pg.Pool {
+    return this.#pool;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#accept.drain();
+    await this.#pool.end();
+  }
+
+  async #all<R extends pg.QueryResultRow>(sql: string, ...params: unknown[]): Promise<R[]> {
+    try {
+      return (await this.#pool.query<R>(sql, params)).rows;
+    } catch (error) {
+      return translate(error);
+    }
+  }
+  async #get<R extends pg.QueryResultRow>(sql: string, ...params: unknown[]): Promise<R | undefined> {
+    return (await this.#all<R>(sql, ...params))[0];
+  }
+  async #run(sql: string, ...params: unknown[]): Promise<number> {
+    try {
+      return (await this.#pool.query(sql, params)).rowCount ?? 0;
+    } catch (error) {
+      return translate(error);
+    }
+  }
+
+  async createOperatorToken(id: string, hash: string, createdAt: number): Promise<void> {
+    await this.#run('INSERT INTO operator_tokens (id, hash, created_at) VALUES ($1, $2, $3)', id, hash, createdAt);
+  }
+  async hasOperatorToken(hash: string): Promise<boolean> {
+    return (await this.#get('SELECT 1 AS one FROM operator_tokens WHERE hash = $1', hash)) !== undefined;
+  }
+  async countOperatorTokens(): Promise<number> {
+    return (await this.#get<{ n: number }>('SELECT COUNT(*) AS n FROM operator_tokens'))?.n ?? 0;
+  }
+
+  async createAccount(a: Account): Promise<void> {
+    await this.#run('INSERT INTO accounts (id, name, status, rate_limit_per_minute, created_at) VALUES ($1, $2, $3, $4, $5)',
+      a.id, a.name, a.status, a.rateLimitPerMinute, a.createdAt);
+  }
+  async getAccount(id: string): Promise<Account | undefined> {
+    const row = await this.#get<AccountRow>('SELECT * FROM accounts WHERE id = $1', id);
+    return row && toAccount(row);
+  }
+  async listAccounts(): Promise<Account[]> {
+    return (await this.#all<AccountRow>('SELECT * FROM accounts ORDER BY created_at, id')).map(toAccount);
+  }
+  async updateAccount(id: string, patch: Partial<Pick<Account, 'name' | 'status' | 'rateLimitPerMinute'>>): Promise<Account | undefined> {
+    const row = await this.#get<AccountRow>(
+      `UPDATE accounts SET
+         name = CASE WHEN $2::boolean THEN $3 ELSE name END,
+         status = CASE WHEN $4::boolean THEN $5 ELSE status END,
+         rate_limit_per_minute = CASE WHEN $6::boolean THEN $7::integer ELSE rate_limit_per_minute END
+       WHERE id = $1 RETURNING *`,
+      id, 'name' in patch, patch.name ?? null, 'status' in patch, patch.status ?? null, 'rateLimitPerMinute' in patch, patch.rateLimitPerMinute ?? null);
+    return row && toAccount(row);
+  }
+
+  async createApiKey(k: ApiKey, hash: string): Promise<void> {
+    await this.#run(
+      'INSERT INTO api_keys (id, account_id, hash, prefix, label, mode, status, ip_allowlist, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)',
+      k.id, k.accountId, hash, k.prefix, k.label, k.mode, k.status, JSON.stringify(k.ipAllowlist), k.createdAt, k.revokedAt);
+  }
+  async findApiKeyByHash(hash: string): Promise<ApiKey | undefined> {
+    const row = await this.#get<ApiKeyRow>('SELECT * FROM api_keys WHERE hash = $1', hash);
+    return row && toApiKey(row);
+  }
+  async listApiKeys(accountId: string): Promise<ApiKey[]> {
+    return (await this.#all<ApiKeyRow>('SELECT * FROM api_keys WHERE account_id = $1 ORDER BY created_at, id', accountId)).map(toApiKey);
+  }
+  async revokeApiKey(accountId: string, keyId: string, at: number): Promise<boolean> {
+    return (await this.#run("UPDATE api_keys SET status = 'revoked', revoked_at = $1 WHERE id = $2 AND account_id = $3 AND status = 'active'", at, keyId, accountId)) > 0;
+  }
+
+  async loadSendingProfile(accountId: string): Promise<SendingProfile | undefined> {
+    const account = await this.getAccount(accountId);
+    if (!account) return undefined;
+    const [routes, enabled, senders, templates] = await Promise.all([
+      this.listRoutes(),
+      this.#all<{ route_id: string }>('SELECT route_id FROM balances WHERE account_id = $1', accountId),
+      this.listSenders(accountId),
+      this.listTemplates(accountId),
+    ]);
+    return { account, routes, enabledRouteIds: enabled.map((r) => r.route_id), senders, templates };
+  }
+
+  async listRoutes(): Promise<Route[]> {
+    return (await this.#all<RouteRow>('SELECT * FROM routes ORDER BY id')).map(toRoute);
+  }
+  async upsertRoute(r: Route): Promise<void> {
+    await this.#run(
+      `INSERT INTO routes (id, category, price_per_segment, refund_on_undelivered, resend_in_doubt, enabled, description)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (id) DO UPDATE SET category = excluded.category, price_per_segment = excluded.price_per_segment,
+         refund_on_undelivered = excluded.refund_on_undelivered, resend_in_doubt = excluded.resend_in_doubt,
+         enabled = excluded.enabled, description = excluded.description`,
+      r.id, r.category, r.pricePerSegment, r.refundOnUndelivered, r.resendInDoubt, r.enabled, r.description);
+  }
+
+  async addCredits(accountId: string, routeId: string, amount: number, kind: 'topup' | 'adjust', note: string, at: number): Promise<number | 'insufficient'> {
+    return transaction(this.#pool, async (client) => {
+      await client.query('INSERT INTO balances (account_id, route_id, balance) VALUES ($1, $2, 0) ON CONFLICT DO NOTHING', [accountId, routeId]);
+      const { rows } = await client.query<{ balance: number }>(
+        'UPDATE balances SET balance = balance + $1 WHERE account_id = $2 AND route_id = $3 AND balance + $1 >= 0 RETURNING balance',
+        [amount, accountId, routeId]);
+      if (rows.length === 0) return 'insufficient' as const;
+      if (amount !== 0) {
+        await client.query('INSERT INTO ledger (account_id, route_id, amount, kind, message_id, batch_id, note, created_at) VALUES ($1, $2, $3, $4, NULL, NULL, $5, $6)',
+          [accountId, routeId, amount, kind, note, at]);
+      }
+      return rows[0]!.balance;
+    });
+  }
+  async getBalances(accountId: string): Promise<Balance[]> {
+    return (await this.#all<{ route_id: string; balance: number }>('SELECT route_id, balance FROM balances WHERE account_id = $1 ORDER BY route_id', accountId))
+      .map((r) => ({ routeId: r.route_id, balance: r.balance }));
+  }
+  async listLedger(accountId: string, limit: number): Promise<LedgerEntry[]> {
+    return (await this.#all<LedgerRow>('SELECT * FROM ledger WHERE account_id = $1 ORDER BY id DESC LIMIT $2', accountId, limit)).map(toLedgerEntry);
+  }
+
+  async addSender(s: SenderId): Promise<void> {
+    await this.#run('INSERT INTO sender_ids (account_id, sender, kind, status, created_at) VALUES ($1, $2, $3, $4, $5)', s.accountId, s.sender, s.kind, s.status, s.createdAt);
+  }
+  async listSenders(accountId: string): Promise<SenderId[]> {
+    return (await this.#all<SenderRow>('SELECT * FROM sender_ids WHERE account_id = $1 ORDER BY sender', accountId)).map(toSender);
+  }
+  async setSenderStatus(accountId: string, sender: string, status: SenderId['status']): Promise<boolean> {
+    return (await this.#run('UPDATE sender_ids SET status = $1 WHERE account_id = $2 AND sender = $3', status, accountId, sender)) > 0;
+  }
+  async addTemplate(t: DltTemplate): Promise<void> {
+    await this.#run('INSERT INTO templates (account_id, template_id, sender, category, text, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+      t.accountId, t.templateId, t.sender, t.category, t.text, t.status, t.createdAt);
+  }
+  async listTemplates(accountId: string): Promise<DltTemplate[]> {
+    return (await this.#all<TemplateRow>('SELECT * FROM templates WHERE account_id = $1 ORDER BY template_id', accountId)).map(toTemplate);
+  }
+  async setTemplateStatus(accountId: string, templateId: string, status: DltTemplate['status']): Promise<boolean> {
+    return (await this.#run('UPDATE templates SET status = $1 WHERE account_id = $2 AND template_id = $3', status, accountId, templateId)) > 0;
+  }
+  async addDnd(msisdns: readonly string[], at: number): Promise<number> {
+    return this.#run('INSERT INTO dnd (msisdn, added_at) SELECT DISTINCT m, $2::bigint FROM unnest($1::text[]) AS m ON CONFLICT DO NOTHING', [...msisdns], at);
+  }
+  async removeDnd(msisdns: readonly string[]): Promise<number> {
+    return this.#run('DELETE FROM dnd WHERE msisdn = ANY($1::text[])', [...msisdns]);
+  }
+  async findDnd(msisdns: readonly string[]): Promise<Set<string>> {
+    const rows = await this.#all<{ msisdn: string }>('SELECT msisdn FROM dnd WHERE msisdn = ANY($1::text[])', [...msisdns]);
+    return new Set(rows.map((r) => r.msisdn));
+  }
+
+  accept(request: AcceptRequest): Promise<AcceptResult> {
+    return this.#accept.submit(request);
+  }
+  async findIdempotentResponse(accountId: string, key: string): Promise<StoredResponse | undefined> {
+    const row = await this.#get<{ request_hash: string; status_code: number; body: string }>(
+      'SELECT request_hash, status_code, body FROM idempotency_keys WHERE account_id = $1 AND key = $2', accountId, key);
+    return row && { requestHash: row.request_hash, statusCode: row.status_code, body: row.body };
+  }
+  async getMessage(accountId: string, id: string): Promise<Message | undefined> {
+    const row = await this.#get<MessageRow>('SELECT * FROM messages WHERE id = $1 AND account_id = $2', id, accountId);
+    return row && toMessage(row);
+  }
+  async listMessages(q: MessageQuery): Promise<Message[]> {
+    const params: unknown[] = [q.accountId];
+    const where = ['account_id = $1'];
+    const add = (clause: (n: string) => string, value: unknown) => { params.push(value); where.push(clause(`$${params.length}`)); };
+    if (q.statuses && q.statuses.length > 0) add((n) => `status = ANY(${n}::text[])`, [...q.statuses]);
+    if (q.batchId) add((n) => `batch_id = ${n}`, q.batchId);
+    if (q.correlationId) add((n) => `correlation_id = ${n}`, q.correlationId);
+    if (q.after) add((n) => `id > ${n}`, q.after);
+    params.push(q.limit);
+    return (await this.#all<MessageRow>(`SELECT * FROM messages WHERE ${where.join(' AND ')} ORDER BY id LIMIT $${params.length}`, ...params)).map(toMessage);
+  }
+  async getBatch(accountId: string, id: string): Promise<Batch | undefined> {
+    const row = await this.#get<{ id: string; account_id: string; route_id: string; total_recipients: number; accepted_recipients: number; created_at: number; scheduled_at: number | null }>(
+      'SELECT * FROM batches WHERE id = $1 AND account_id = $2', id, accountId);
+    if (!row) return undefined;
+    const counts: Batch['counts'] = {};
+    for (const c of await this.#all<{ status: Message['status']; n: number }>('SELECT status, COUNT(*) AS n FROM messages WHERE batch_id = $1 GROUP BY status', id)) {
+      counts[c.status] = c.n;
+    }
+    return {
+      id: row.id, accountId: row.account_id, routeId: row.route_id, totalRecipients: row.total_recipients,
+      acceptedRecipients: row.accepted_recipients, createdAt: row.created_at, scheduledAt: row.scheduled_at, counts,
+    };
+  }
+  claimDue(lane: Lane, now: number, limit: number): Promise<ClaimedMessage[]> {
+    return this.#writer.claimDue(lane, now, limit);
+  }
+  recordSubmissions(outcomes: readonly SubmissionOutcome[]): Promise<Transition[]> {
+    return this.#writer.recordSubmissions(outcomes);
+  }
+  applyReceipts(receipts: readonly ReceiptUpdate[]): Promise<{ transitions: Transition[]; unmatched: ReceiptUpdate[] }> {
+    return this.#writer.applyReceipts(receipts);
+  }
+  recoverInDoubt(at: number): Promise<Transition[]> {
+    return this.#writer.recoverInDoubt(at);
+  }
+  async listAwaitingReceipt(after: string | undefined, limit: number): Promise<AwaitingReceipt[]> {
+    return (await this.#all<{ id: string; carrier_id: string; recipient: string; expires_at: number }>(
+      "SELECT id, carrier_id, recipient, expires_at FROM messages WHERE status = 'SUBMITTED' AND id > $1 ORDER BY id LIMIT $2", after ?? '', limit))
+      .map((r) => ({ id: r.id, carrierId: r.carrier_id, recipient: r.recipient, expiresAt: r.expires_at }));
+  }
+  finishAwaitingReceipt(expiredBefore: number, at: number): Promise<{ transitions: Transition[]; done: boolean }> {
+    return this.#writer.finishAwaitingReceipt(expiredBefore, at);
+  }
+  async purgeIdempotencyKeys(before: number): Promise<number> {
+    return this.#run('DELETE FROM idempotency_keys WHERE created_at < $1', before);
+  }
+  async countWaiting(): Promise<Partial<Record<Lane, number>>> {
+    const out: Partial<Record<Lane, number>> = {};
+    for (const r of await this.#all<{ lane: Lane; n: number }>("SELECT lane, COUNT(*) AS n FROM messages WHERE status IN ('QUEUED', 'SCHEDULED') GROUP BY lane")) out[r.lane] = r.n;
+    return out;
+  }
+  async nextDueAt(lane: Lane): Promise<number | undefined> {
+    return (await this.#get<{ due: number | null }>("SELECT MIN(due_at) AS due FROM messages WHERE lane = $1 AND status IN ('QUEUED', 'SCHEDULED')", lane))?.due ?? undefined;
+  }
+}

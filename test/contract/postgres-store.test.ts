@@ -1,0 +1,10 @@
+// Runs the store contract against the PostgreSQL implementation, on a real server (a throwaway
+// cluster; see test/fixtures/postgres.ts), each test in a fresh schema.
+import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
+import { freshSchemaUrl } from '../fixtures/postgres.ts';
+import { storeContract } from './store.contract.ts';
+
+storeContract('postgres', async () => {
+  const url = await freshSchemaUrl();
+  return () => PostgresStore.open({ url, poolSize: 8, connectTimeoutMs: 5000, groupCommit: { maxBatch: 100, maxInFlight: 4 } });
+});
