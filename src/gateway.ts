@@ -2,10 +2,12 @@
 // (and the CLI's store opener) names concrete implementations.
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildHttpServer } from './api/http/http-server.ts';
+import { LocalRateLimiter, type RateLimiter, SharedRateLimiter } from './api/http/rate-limiter.ts';
 import type { Channel } from './channels/channel.ts';
 import { SandboxChannel } from './channels/sandbox/sandbox-channel.ts';
 import type { Config } from './config/config-schema.ts';
@@ -27,6 +29,7 @@ import { SqliteStore } from './store/sqlite/sqlite-store.ts';
 import type { Store } from './store/store.ts';
 import { DispatchWorker } from './workers/dispatch-worker.ts';
 import { HousekeepingWorker } from './workers/housekeeping-worker.ts';
+import { LeaseKeeper } from './workers/lease-keeper.ts';
 import { ReceiptWorker } from './workers/receipt-worker.ts';
 
 export interface Core {
@@ -116,6 +119,10 @@ export interface Gateway {
   metrics: Metrics;
   url: string;
   channel: Channel;
+  /** This node's name in leases. */
+  nodeId: string;
+  /** True while this node holds its channel's dispatch lease. */
+  dispatching(): boolean;
   stop(): Promise<void>;
 }
 
@@ -133,45 +140,91 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
   const core = await openCore(config, clock);
   const metrics = new Metrics(() => core.store.countWaiting());
   const { store } = core;
+  const role = config.node.role;
+  const works = role !== 'api';
+  const nodeId = config.node.id ?? (store.driver === 'sqlite' ? 'local' : `${hostname().replace(/[^A-Za-z0-9._-]/g, '-')}-${randomBytes(4).toString('hex')}`);
+  const leaseOptions = { ttlMs: config.node.leaseTtlMs, renewMs: config.node.leaseRenewMs };
   let ready = false;
+  // The database's health, as /readyz and the API see it: checked every second, so a request
+  // while it is down is answered 503 at once instead of after a connection timeout.
+  let storeUp = true;
+  const health = setInterval(() => {
+    store.ping().then(() => { storeUp = true; }, () => { storeUp = false; });
+  }, 1000);
+  health.unref();
 
-  const recovered = await store.recoverInDoubt(clock.now());
-  if (recovered.length > 0) logger.warn({ count: recovered.length }, 'in-doubt submissions from the previous run resolved');
-
-  // The sandbox asks for no delay of its own: the dispatcher's backoff decides when to retry.
-  const channel = options.channel ?? new SandboxChannel({ ...config.sandbox, retryAfterMs: 0 }, clock);
   const onError = (worker: string) => (error: unknown) => {
     metrics.workerErrors.inc({ worker });
     logger.error({ err: error, worker }, 'worker error');
   };
+
+  // The sandbox asks for no delay of its own: the dispatcher's backoff decides when to retry.
+  const channel = options.channel ?? new SandboxChannel({ ...config.sandbox, retryAfterMs: 0 }, clock);
   const receipts = new ReceiptWorker(store, { onTransitions: (t) => metrics.recordTransitions(t), onError: onError('receipts') });
   channel.onReceipts(receipts.accept);
-  if (channel.resume) {
-    for (let after: string | undefined, page; (page = await store.listAwaitingReceipt(after, 10_000)).length > 0; after = page.at(-1)?.id) {
-      channel.resume(page);
-    }
-  }
+
+  // One node at a time dispatches through a channel: the holder of its lease. Winning the lease
+  // means taking over whatever the previous holder left: its in-doubt claims and the submitted
+  // messages still waiting for receipts.
+  let dispatchLease: LeaseKeeper | undefined;
   const workers = new Map(lanes.map((lane) => [lane, new DispatchWorker(lane, {
     store, clock, channelFor: () => channel, options: config.dispatch, promotionalWindow: config.promotionalWindow,
-    events: { onTransitions: (t) => metrics.recordTransitions(t), onError: onError(`dispatch-${lane}`) },
+    events: {
+      onTransitions: (t) => metrics.recordTransitions(t), onError: onError(`dispatch-${lane}`),
+      onSubmit: (name, count) => {
+        metrics.channelSubmits.inc({ channel: name }, count);
+        metrics.lastSubmit.set({ channel: name }, Date.now());
+      },
+    },
+    lease: { get fence() { return dispatchLease?.fence; }, held: () => dispatchLease?.held() ?? false },
   })]));
-
-  const policy = sendPolicy(config);
-
-  const send = new SendService({
-    store, profiles: core.profiles, clock, ids: core.ids, policy,
-    onAccepted: (lane) => workers.get(lane)?.wake(),
+  dispatchLease = new LeaseKeeper(`channel:${channel.name}`, nodeId, store, leaseOptions, {
+    onAcquired: async () => {
+      const recovered = await store.recoverInDoubt(clock.now());
+      if (recovered.length > 0) logger.warn({ count: recovered.length }, 'in-doubt submissions of the previous holder resolved');
+      metrics.recordTransitions(recovered);
+      if (channel.resume) {
+        for (let after: string | undefined, page; (page = await store.listAwaitingReceipt(after, 10_000)).length > 0; after = page.at(-1)?.id) {
+          channel.resume(page);
+        }
+      }
+      for (const w of workers.values()) w.start();
+      metrics.leaseHeld.set({ lease: `channel:${channel.name}` }, 1);
+      logger.info({ lease: `channel:${channel.name}`, node: nodeId }, 'dispatch lease acquired');
+    },
+    onLost: async () => {
+      metrics.leaseHeld.set({ lease: `channel:${channel.name}` }, 0);
+      logger.warn({ lease: `channel:${channel.name}`, node: nodeId }, 'dispatch lease lost');
+      await Promise.all([...workers.values()].map((w) => w.stop()));
+    },
+    onError: onError('lease'),
   });
-  const http = await buildHttpServer({
-    config, logger, clock, metrics, send, reports: new ReportService(store), admin: core.admin, auth: core.auth, ready: () => ready,
-  });
+
   const housekeeping = new HousekeepingWorker({
     store, clock, onError: onError('housekeeping'), onTransitions: (t) => metrics.recordTransitions(t),
     options: { idempotencyRetentionSeconds: config.idempotency.retentionSeconds, receiptGraceSeconds: config.messages.receiptGraceSeconds },
   });
-  for (const w of workers.values()) w.start();
-  housekeeping.start();
-  metrics.channelUp.set({ channel: channel.name }, 1);
+  const housekeepingLease = new LeaseKeeper('housekeeping', nodeId, store, leaseOptions, {
+    onAcquired: async () => { housekeeping.start(); metrics.leaseHeld.set({ lease: 'housekeeping' }, 1); },
+    onLost: async () => { metrics.leaseHeld.set({ lease: 'housekeeping' }, 0); await housekeeping.stop(); },
+    onError: onError('lease'),
+  });
+
+  const policy = sendPolicy(config);
+  const send = new SendService({
+    store, profiles: core.profiles, clock, ids: core.ids, policy,
+    onAccepted: (lane) => workers.get(lane)?.wake(),
+  });
+  const limiter: RateLimiter = store.driver === 'sqlite' ? new LocalRateLimiter(clock) : new SharedRateLimiter(store, clock);
+  const http = await buildHttpServer({
+    config, logger, clock, metrics, send, reports: new ReportService(store), admin: core.admin, auth: core.auth,
+    ready: () => ready && storeUp, limiter, api: role !== 'worker',
+  });
+  if (works) {
+    await dispatchLease.start();
+    await housekeepingLease.start();
+    metrics.channelUp.set({ channel: channel.name }, 1);
+  }
 
   let url = '';
   if (options.listen !== false) {
@@ -181,15 +234,19 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
 
   let stopping: Promise<void> | undefined;
   return {
-    core, http, logger, metrics, url, channel, housekeeping,
+    core, http, logger, metrics, url, channel, housekeeping, nodeId,
+    dispatching: () => dispatchLease.held(),
     stop() {
       stopping ??= (async () => {
         ready = false;
-        await housekeeping.stop();
+        clearInterval(health);
+        await housekeepingLease.stop();
         await http.close();
+        await dispatchLease.stop();
         await Promise.all([...workers.values()].map((w) => w.stop()));
         await channel.close();
         await receipts.stop();
+        await limiter.close?.();
         await store.close();
       })();
       return stopping;

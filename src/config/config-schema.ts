@@ -41,6 +41,18 @@ export const ConfigSchema = section({
       maxDelayMs: Type.Number({ minimum: 0, default: 0, description: 'How long the first request of a commit waits for company, in ms (0 = next tick).' }),
     }),
   }),
+  node: section({
+    id: Type.Optional(Type.String({
+      pattern: '^[A-Za-z0-9._-]{1,100}$',
+      description: 'This node\'s name in leases. Default: "local" on SQLite; on PostgreSQL the host name plus a random suffix per start (set a stable one so a restarted node takes its leases back at once).',
+    })),
+    role: Type.Union([Type.Literal('all'), Type.Literal('api'), Type.Literal('worker')], {
+      default: 'all',
+      description: "'api' serves HTTP only; 'worker' runs dispatch, receipts and housekeeping (HTTP: health, readiness and metrics only); 'all' does both.",
+    }),
+    leaseTtlMs: Type.Integer({ minimum: 500, default: 10000, description: 'How long a node\'s hold on a channel\'s dispatch (or housekeeping) lasts without renewal; a dead node\'s work moves to a live node within about this time, in ms.' }),
+    leaseRenewMs: Type.Integer({ minimum: 100, default: 2000, description: 'How often leases are renewed, and how often a standby node tries to take one over, in ms.' }),
+  }),
   log: section({
     level: Type.Union(logLevels.map((level) => Type.Literal(level)), { default: 'info', description: 'Least severe level written to the log.' }),
     redact: Type.Boolean({ default: true, description: 'Mask phone numbers and message bodies in logs.' }),

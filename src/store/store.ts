@@ -66,13 +66,32 @@ export type AcceptResult =
   | { ok: false; reason: 'insufficient_credits'; balance: number }
   | { ok: false; reason: 'idempotent_replay'; stored: StoredResponse };
 
-/** What a carrier said about a submission attempt. */
-export type SubmissionOutcome =
+/**
+ * What a carrier said about a submission attempt. `attempt` is the claim's attempt number
+ * (ClaimedMessage.attempts): when given, the outcome applies only while the message is still in
+ * that claim, so a node that lost its lease and woke up late cannot overwrite what the node that
+ * took over decided.
+ */
+export type SubmissionOutcome = (
   | { id: string; outcome: 'submitted'; carrierId: string; at: number }
   | { id: string; outcome: 'retry'; errorCode: ErrorCode; retryAt: number }
   | { id: string; outcome: 'rejected'; errorCode: ErrorCode; at: number }
   | { id: string; outcome: 'expired'; at: number }
-  | { id: string; outcome: 'unknown'; at: number };
+  | { id: string; outcome: 'unknown'; at: number }
+) & { attempt?: number };
+
+/** A claim may be fenced by a lease: it claims nothing unless that lease still holds this token. */
+export interface Fence {
+  lease: string;
+  token: number;
+}
+
+/** A named lease held by one node at a time; the token grows with every change of holder. */
+export interface LeaseGrant {
+  token: number;
+  /** When the lease runs out unless renewed, in the store's clock (epoch ms). */
+  expiresAt: number;
+}
 
 /** A delivery receipt, already matched to its carrier id by the channel. */
 export interface ReceiptUpdate {
@@ -166,8 +185,11 @@ export interface Store {
   getMessage(accountId: string, id: string): Promise<Message | undefined>;
   listMessages(query: MessageQuery): Promise<Message[]>;
   getBatch(accountId: string, id: string): Promise<Batch | undefined>;
-  /** Claims up to `limit` due messages of a lane (QUEUED/SCHEDULED, due_at <= now) and marks them DISPATCHING. */
-  claimDue(lane: Lane, now: number, limit: number): Promise<ClaimedMessage[]>;
+  /**
+   * Claims up to `limit` due messages of a lane (QUEUED/SCHEDULED, due_at <= now) and marks them
+   * DISPATCHING; with a fence, claims nothing unless the lease still holds the fence's token.
+   */
+  claimDue(lane: Lane, now: number, limit: number, fence?: Fence): Promise<ClaimedMessage[]>;
   recordSubmissions(outcomes: readonly SubmissionOutcome[]): Promise<Transition[]>;
   /** Finishes SUBMITTED messages; receipts whose carrier id is not stored yet come back as unmatched. */
   applyReceipts(receipts: readonly ReceiptUpdate[]): Promise<{ transitions: Transition[]; unmatched: ReceiptUpdate[] }>;
@@ -187,6 +209,25 @@ export interface Store {
   countWaiting(): Promise<Partial<Record<Lane, number>>>;
   /** Earliest due_at among waiting messages of a lane, to sleep until then. */
   nextDueAt(lane: Lane): Promise<number | undefined>;
+
+  // coordination between nodes
+  /** Resolves when the database answers; rejects with StoreUnavailableError when it does not. */
+  ping(): Promise<void>;
+  /**
+   * Takes or renews the named lease for `holder` for `ttlMs`, by the store's clock. Answers
+   * undefined while another holder's lease is live. The token stays the same while one holder
+   * renews in time and grows whenever the lease changes hands or lapsed.
+   */
+  acquireLease(name: string, holder: string, ttlMs: number): Promise<LeaseGrant | undefined>;
+  /** Gives the lease up at once (clean shutdown), if `holder` still holds it with `token`. */
+  releaseLease(name: string, holder: string, token: number): Promise<void>;
+  /**
+   * Adds each key's requests counted on this node since its last call to the window's shared
+   * count, and answers the totals across every node. Windows that ended are forgotten by
+   * purgeRateWindows.
+   */
+  addRateUsage(windowStart: number, usage: ReadonlyMap<string, number>): Promise<Map<string, number>>;
+  purgeRateWindows(before: number): Promise<number>;
 }
 
 /**

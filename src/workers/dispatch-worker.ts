@@ -4,7 +4,7 @@ import type { Channel, OutboundMessage } from '../channels/channel.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { Lane } from '../domain/message.ts';
 import { promotionalHold, type SendingWindow } from '../domain/promotional-window.ts';
-import type { ClaimedMessage, Store, SubmissionOutcome, Transition } from '../store/store.ts';
+import { type ClaimedMessage, type Fence, type Store, StoreUnavailableError, type SubmissionOutcome, type Transition } from '../store/store.ts';
 
 export interface DispatchOptions {
   batchSize: number;
@@ -22,6 +22,17 @@ const maxBackoffMs = 15 * 60_000;
 export interface DispatchEvents {
   onTransitions?: (transitions: readonly Transition[]) => void;
   onError?: (error: unknown) => void;
+  /** Messages handed to a channel (counted right before the hand-over). */
+  onSubmit?: (channel: string, count: number) => void;
+}
+
+/**
+ * The lease this node dispatches under (several nodes on one database): claims are fenced by its
+ * token, and nothing is handed to a channel unless the lease is surely still held at that moment.
+ */
+export interface DispatchLease {
+  readonly fence: Fence | undefined;
+  held(): boolean;
 }
 
 export class DispatchWorker {
@@ -39,10 +50,13 @@ export class DispatchWorker {
   #timer: NodeJS.Timeout | undefined;
   #loop: Promise<void> | undefined;
   #pending = new Set<Promise<void>>();
+  #lease: DispatchLease | undefined;
 
   constructor(lane: Lane, deps: {
     store: Store; channelFor: (routeId: string) => Channel; clock: Clock; options: DispatchOptions; promotionalWindow: SendingWindow; events?: DispatchEvents;
+    lease?: DispatchLease;
   }) {
+    this.#lease = deps.lease;
     this.lane = lane;
     this.#store = deps.store;
     this.#channelFor = deps.channelFor;
@@ -76,7 +90,8 @@ export class DispatchWorker {
       let claimed: ClaimedMessage[] = [];
       try {
         const room = this.#options.maxInFlight - this.#inFlight;
-        if (room > 0) claimed = await this.#store.claimDue(this.lane, this.#clock.now(), Math.min(room, this.#options.batchSize));
+        const fence = this.#lease?.fence;
+        if (room > 0 && (!this.#lease || fence)) claimed = await this.#store.claimDue(this.lane, this.#clock.now(), Math.min(room, this.#options.batchSize), fence);
       } catch (error) {
         this.#events.onError?.(error);
       }
@@ -116,6 +131,25 @@ export class DispatchWorker {
     this.#wake = undefined;
   }
 
+  /**
+   * The carrier has answered: keep trying to write that down while the database is unreachable
+   * (the rows stay DISPATCHING meanwhile) — also while the worker stops, for up to a minute, so a
+   * node that lost its lease in an outage records what it knows before anyone treats those
+   * messages as in doubt.
+   */
+  async #record(outcomes: SubmissionOutcome[]): Promise<Transition[]> {
+    const started = performance.now();
+    for (let delay = 250; ; delay = Math.min(delay * 2, 5000)) {
+      try {
+        return await this.#store.recordSubmissions(outcomes);
+      } catch (error) {
+        if (!(error instanceof StoreUnavailableError) || (!this.#running && performance.now() - started > 60_000)) throw error;
+        this.#events.onError?.(error);
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
   /** Exponential backoff per attempt; a channel's own later retry time (e.g. Retry-After) wins. */
   #backoff(o: Extract<SubmissionOutcome, { outcome: 'retry' }>, attempt: number): SubmissionOutcome {
     const delay = Math.min(maxBackoffMs, this.#options.retryBackoffMs * 2 ** Math.min(attempt - 1, 20));
@@ -144,10 +178,23 @@ export class DispatchWorker {
         if (!list) byChannel.set(channel, (list = []));
         list.push(m);
       }
-      const results = await Promise.all([...byChannel].map(([channel, list]) => submitSafely(channel, list, this.#clock)));
+      const handedBack: SubmissionOutcome[] = [];
+      const results = await Promise.all([...byChannel].map(([channel, list]) => {
+        // The last moment to find out that this node lost its lease (frozen, cut off): then the
+        // messages were not sent, and go straight back to the queue for the node that holds it now.
+        if (this.#lease && !this.#lease.held()) {
+          const at = this.#clock.now();
+          for (const m of list) handedBack.push({ id: m.id, outcome: 'retry', errorCode: 'ERR_CARRIER_UNAVAILABLE', retryAt: at });
+          return [];
+        }
+        this.#events.onSubmit?.(channel.name, list.length);
+        return submitSafely(channel, list, this.#clock);
+      }));
       const attempts = new Map(messages.map((m) => [m.id, m.attempts]));
       for (const r of results) for (const o of r) outcomes.push(o.outcome === 'retry' ? this.#backoff(o, attempts.get(o.id) ?? 1) : o);
-      const transitions = await this.#store.recordSubmissions(outcomes);
+      outcomes.push(...handedBack);
+      // Each outcome names its claim, so it cannot overwrite a later claim's.
+      const transitions = await this.#record(outcomes.map((o) => ({ ...o, attempt: attempts.get(o.id) ?? 0 })));
       this.#events.onTransitions?.(transitions);
     } catch (error) {
       // The rows stay DISPATCHING: recovery treats them as in doubt, which is the truth.

@@ -1,5 +1,6 @@
 // Periodic clean-up: messages whose carrier never sent a receipt are finished as UNKNOWN once their
-// validity and a grace period have passed, and expired Idempotency-Keys are forgotten.
+// validity and a grace period have passed, and expired Idempotency-Keys and ended rate-limit
+// windows are forgotten. On several nodes, only the holder of the housekeeping lease runs it.
 import type { Clock } from '../domain/clock.ts';
 import type { Store, Transition } from '../store/store.ts';
 
@@ -36,6 +37,8 @@ export class HousekeepingWorker {
   async runOnce(): Promise<void> {
     const now = this.#clock.now();
     await this.#store.purgeIdempotencyKeys(now - this.#options.idempotencyRetentionSeconds * 1000);
+    // Windows are one minute long; anything older than two has ended on every node.
+    await this.#store.purgeRateWindows(now - 120_000);
     for (;;) {
       const { transitions, done } = await this.#store.finishAwaitingReceipt(now - this.#options.receiptGraceSeconds * 1000, now);
       if (transitions.length > 0) this.#onTransitions(transitions);

@@ -1,6 +1,6 @@
 // Applies delivery receipts from every channel in batches; receipts that arrive before their
 // submission is recorded (carrier id not stored yet) are held and retried for a while.
-import type { Store, ReceiptUpdate, Transition } from '../store/store.ts';
+import { type Store, type ReceiptUpdate, StoreUnavailableError, type Transition } from '../store/store.ts';
 
 export interface ReceiptEvents {
   onTransitions?: (transitions: readonly Transition[]) => void;
@@ -45,15 +45,17 @@ export class ReceiptWorker {
         for (const r of unmatched) this.#holdEarly(r);
       } catch (error) {
         this.#events.onError?.(error);
-        for (const r of batch) this.#holdEarly(r);
+        // An unreachable database is no reason to give up on a receipt: hold it without counting.
+        const outage = error instanceof StoreUnavailableError;
+        for (const r of batch) this.#holdEarly(r, outage);
       }
     }
     this.#flushing = undefined;
     if (this.#queue.length > 0) this.#schedule();
   }
 
-  #holdEarly(r: ReceiptUpdate): void {
-    const tries = (this.#early.get(r) ?? 0) + 1;
+  #holdEarly(r: ReceiptUpdate, outage = false): void {
+    const tries = (this.#early.get(r) ?? 0) + (outage ? 0 : 1);
     if (tries > this.#maxRetries) {
       this.#early.delete(r);
       this.#events.onDropped?.(r);

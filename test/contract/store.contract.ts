@@ -261,6 +261,62 @@ export function storeContract(name: string, fresh: () => Promise<() => Promise<S
       assert.equal(await store.removeDnd(['919876543210']), 1);
     });
 
+    test('a lease is held by one holder at a time; its token grows when it changes hands', async () => {
+      const a = await store.acquireLease('channel:x', 'node-a', 200);
+      assert.ok(a, 'a free lease is granted');
+      const renewed = await store.acquireLease('channel:x', 'node-a', 200);
+      assert.equal(renewed?.token, a.token, 'renewing in time keeps the token');
+      assert.equal(await store.acquireLease('channel:x', 'node-b', 200), undefined, 'a live lease is refused to another holder');
+      await new Promise((r) => setTimeout(r, 250));
+      const b = await store.acquireLease('channel:x', 'node-b', 200);
+      assert.ok(b && b.token > a.token, 'after it lapsed another holder takes it with a larger token');
+      assert.equal(await store.acquireLease('channel:x', 'node-a', 200), undefined);
+      await store.releaseLease('channel:x', 'node-b', b.token);
+      const again = await store.acquireLease('channel:x', 'node-a', 200);
+      assert.ok(again && again.token > b.token, 'a released lease is free at once');
+    });
+
+    test('a fenced claim claims nothing once the fence token is stale', async () => {
+      const m = message();
+      await store.accept({ accountId, routeId: 'transactional', debit: 1, messages: [m] });
+      const lease = (await store.acquireLease('dispatch', 'node-a', 150))!;
+      await new Promise((r) => setTimeout(r, 200));
+      const taken = (await store.acquireLease('dispatch', 'node-b', 10_000))!;
+      assert.deepEqual(await store.claimDue('transactional', clock.now(), 10, { lease: 'dispatch', token: lease.token }), []);
+      assert.equal((await store.getMessage(accountId, m.id))?.status, 'QUEUED');
+      const claimed = await store.claimDue('transactional', clock.now(), 10, { lease: 'dispatch', token: taken.token });
+      assert.deepEqual(claimed.map((c) => c.id), [m.id]);
+    });
+
+    test('an outcome for an earlier claim of a message changes nothing', async () => {
+      await store.upsertRoute({ ...defaultRoutes.find((r) => r.id === 'transactional')!, resendInDoubt: true });
+      const m = message();
+      await store.accept({ accountId, routeId: 'transactional', debit: 1, messages: [m] });
+      const [first] = await store.claimDue('transactional', clock.now(), 10);
+      await store.recoverInDoubt(clock.now());
+      const [second] = await store.claimDue('transactional', clock.now(), 10);
+      assert.equal(second!.attempts, first!.attempts + 1);
+      const late = await store.recordSubmissions([{ id: m.id, outcome: 'rejected', errorCode: 'ERR_CARRIER_REJECTED', at: clock.now(), attempt: first!.attempts }]);
+      assert.deepEqual(late, [], 'the stale claim is fenced out');
+      assert.equal((await store.getMessage(accountId, m.id))?.status, 'DISPATCHING');
+      const current = await store.recordSubmissions([{ id: m.id, outcome: 'submitted', carrierId: 'F1', at: clock.now(), attempt: second!.attempts }]);
+      assert.deepEqual(current.map((t) => t.to), ['SUBMITTED']);
+      assert.equal(await balance(), 9);
+    });
+
+    test('rate usage adds up across handles per key and window', async () => {
+      const other = await open();
+      try {
+        const w = 1_800_000_000_000;
+        assert.deepEqual(await store.addRateUsage(w, new Map([['k1', 3], ['k2', 1]])), new Map([['k1', 3], ['k2', 1]]));
+        assert.deepEqual(await other.addRateUsage(w, new Map([['k1', 4]])), new Map([['k1', 7]]));
+        assert.deepEqual(await store.addRateUsage(w + 60_000, new Map([['k1', 1]])), new Map([['k1', 1]]));
+        assert.equal(await store.purgeRateWindows(w + 60_000), 2);
+      } finally {
+        await other.close();
+      }
+    });
+
     test('messages list by filter with an id cursor', async () => {
       const ms = [message({ correlationId: 'c' }), message({ correlationId: 'c' }), message()];
       await store.accept({ accountId, routeId: 'transactional', debit: 3, messages: ms });

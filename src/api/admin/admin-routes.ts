@@ -25,7 +25,9 @@ export function adminApi(ctx: HttpContext) {
     const api = app.withTypeProvider<TypeBoxTypeProvider>();
     const admin = ctx.admin;
     api.setErrorHandler((error, request, reply) => {
-      const { statusCode, body } = nativeErrorBody(ctx.classify(error, request));
+      const e = ctx.classify(error, request);
+      const { statusCode, body } = nativeErrorBody(e);
+      if (e.details?.['retry_after'] !== undefined) reply.header('retry-after', String(e.details['retry_after']));
       return reply.code(statusCode).send(body);
     });
     api.setNotFoundHandler((request, reply) => reply.code(404).send(nativeErrorBody(new DakiyaError('ERR_NOT_FOUND', `No endpoint ${request.method} ${request.url.split('?')[0]}.`)).body));

@@ -1,6 +1,7 @@
 // Turns whatever a request failed with (our DakiyaError, Fastify's parser and schema errors, bugs)
 // into one DakiyaError, so each dialect renders only catalogue codes.
 import { DakiyaError } from '../../domain/errors.ts';
+import { StoreUnavailableError } from '../../store/store.ts';
 
 interface FastifyLikeError {
   code?: string;
@@ -10,8 +11,15 @@ interface FastifyLikeError {
   message?: string;
 }
 
+/** Seconds a client is told to wait when the database is unreachable. */
+const storeRetryAfterSeconds = 5;
+
 export function toDakiyaError(error: unknown): DakiyaError {
   if (error instanceof DakiyaError) return error;
+  // Nothing was stored: a 503 the client may retry (with its Idempotency-Key), never a 500.
+  if (error instanceof StoreUnavailableError) {
+    return new DakiyaError('ERR_SERVICE_UNAVAILABLE', 'The database is unreachable; nothing was stored. Retry shortly.', { retry_after: storeRetryAfterSeconds });
+  }
   const e = (error ?? {}) as FastifyLikeError;
   if (e.validation) {
     const first = e.validation[0];

@@ -10,14 +10,20 @@ import { nativeV1 } from '../dialects/native-v1/native-routes.ts';
 import { bearerOrQueryToken } from './credentials.ts';
 import type { HttpContext } from './http-context.ts';
 import { toDakiyaError } from './http-errors.ts';
-import { RateLimiter } from './rate-limiter.ts';
+import type { RateLimiter } from './rate-limiter.ts';
 
 export interface HttpServerDeps extends Omit<HttpContext, 'authenticate' | 'classify'> {
   logger: Logger;
   clock: Clock;
-  /** Readiness: false while starting or draining. */
+  /** Readiness: false while starting or draining, or while the database does not answer. */
   ready: () => boolean;
+  limiter: RateLimiter;
+  /** false on a worker-only node: health, readiness and metrics, but no customer or admin API. */
+  api: boolean;
 }
+
+/** Seconds a client is told to wait when the gateway is not ready. */
+const notReadyRetryAfterSeconds = 5;
 
 export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInstance> {
   const { config, metrics } = deps;
@@ -42,15 +48,15 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
   // Content-Type into a schema error (400) instead of ERR_UNSUPPORTED_MEDIA_TYPE (415).
   app.removeContentTypeParser('text/plain');
 
-  const limiter = new RateLimiter(deps.clock);
+  const { limiter } = deps;
   const ctx: HttpContext = {
     ...deps,
     async authenticate(request, reply) {
-      if (!deps.ready()) throw new DakiyaError('ERR_SERVICE_UNAVAILABLE');
+      if (!deps.ready()) throw new DakiyaError('ERR_SERVICE_UNAVAILABLE', undefined, { retry_after: notReadyRetryAfterSeconds });
       const principal = await deps.auth.authenticate(bearerOrQueryToken(request.headers, request.query), request.ip);
       request.principal = principal;
       const limit = principal.account.rateLimitPerMinute ?? config.rateLimit.requestsPerMinute;
-      const decision = limiter.check(principal.key.id, limit);
+      const decision = await limiter.check(principal.key.id, limit);
       reply.header('ratelimit-limit', decision.limit).header('ratelimit-remaining', decision.remaining).header('ratelimit-reset', decision.resetSeconds);
       if (!decision.allowed) {
         throw new DakiyaError('ERR_RATE_LIMIT_EXCEEDED', `Rate limit of ${limit} requests per minute exceeded; retry after ${decision.resetSeconds} s.`, { retry_after: decision.resetSeconds });
@@ -77,12 +83,16 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
     app.get('/metrics', async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
   }
 
-  await app.register(nativeV1(ctx), { prefix: '/v1' });
-  await app.register(adminApi(ctx), { prefix: '/admin/v1' });
+  if (deps.api) {
+    await app.register(nativeV1(ctx), { prefix: '/v1' });
+    await app.register(adminApi(ctx), { prefix: '/admin/v1' });
+  }
   // Outside /v1 and /admin/v1 too, errors wear the native body (with error_message) the docs promise.
   app.setNotFoundHandler((request, reply) => reply.code(404).send(nativeErrorBody(new DakiyaError('ERR_NOT_FOUND', `No endpoint ${request.method} ${request.url.split('?')[0]}.`)).body));
   app.setErrorHandler((error, request, reply) => {
-    const { statusCode, body } = nativeErrorBody(ctx.classify(error, request));
+    const e = ctx.classify(error, request);
+    const { statusCode, body } = nativeErrorBody(e);
+    if (e.details?.['retry_after'] !== undefined) reply.header('retry-after', String(e.details['retry_after']));
     return reply.code(statusCode).send(body);
   });
   return app;

@@ -8,16 +8,16 @@ import { isErrorCode } from '../../domain/errors.ts';
 import type { FinalStatus, Lane, MessageStatus } from '../../domain/message.ts';
 import type { Route } from '../../domain/route.ts';
 import { type RouteRow, toRoute } from '../store-rows.ts';
-import type { ClaimedMessage, ReceiptUpdate, SubmissionOutcome, Transition } from '../store.ts';
+import type { ClaimedMessage, Fence, ReceiptUpdate, SubmissionOutcome, Transition } from '../store.ts';
 import { translate } from './postgres-database.ts';
 
 interface FinishedRow { id: string; account_id: string; route_id: string; credits: number; status: FinalStatus; error_code: string | null; done_at: number }
-interface Finish { id: string; status: FinalStatus; errorCode: string | null; at: number }
+interface Finish { id: string; status: FinalStatus; errorCode: string | null; at: number; attempt: number | null }
 
 const finishSql = (where: string, from: MessageStatus) => `
   UPDATE messages m SET status = u.status, error_code = u.error_code, done_at = u.at
-  FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) AS u(key, status, error_code, at)
-  WHERE ${where} = u.key AND m.status = '${from}'
+  FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::integer[]) AS u(key, status, error_code, at, attempt)
+  WHERE ${where} = u.key AND m.status = '${from}' AND (u.attempt IS NULL OR m.attempts = u.attempt)
   RETURNING m.id, m.account_id, m.route_id, m.credits, m.status, m.error_code, m.done_at`;
 
 export class PostgresMessageWriter {
@@ -27,7 +27,7 @@ export class PostgresMessageWriter {
     this.#pool = pool;
   }
 
-  async claimDue(lane: Lane, now: number, limit: number): Promise<ClaimedMessage[]> {
+  async claimDue(lane: Lane, now: number, limit: number, fence?: Fence): Promise<ClaimedMessage[]> {
     const rows = await this.#query<{
       id: string; route_id: string; category: string; recipient: string; sender: string; body: string; encoding: string;
       segments: number; flash: boolean; template_id: string | null; expires_at: number; attempts: number; due_at: number;
@@ -36,9 +36,10 @@ export class PostgresMessageWriter {
        FROM (SELECT id FROM messages WHERE lane = $1 AND status IN ('QUEUED', 'SCHEDULED') AND due_at <= $2
              ORDER BY due_at LIMIT $3 FOR UPDATE SKIP LOCKED) c
        WHERE m.id = c.id
+         AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM leases WHERE name = $4 AND token = $5 AND expires_at > dakiya_now_ms()))
        RETURNING m.id, m.route_id, m.category, m.recipient, m.sender, m.body, m.encoding, m.segments, m.flash,
                  m.template_id, m.expires_at, m.attempts, m.due_at`,
-      [lane, now, limit]);
+      [lane, now, limit, fence?.lease ?? null, fence?.token ?? null]);
     rows.sort((a, b) => a.due_at - b.due_at || (a.id < b.id ? -1 : 1));
     return rows.map((r) => ({
       id: r.id, routeId: r.route_id, category: r.category as ClaimedMessage['category'], recipient: r.recipient, sender: r.sender,
@@ -53,21 +54,22 @@ export class PostgresMessageWriter {
     const retries = outcomes.filter((o) => o.outcome === 'retry');
     const finals: Finish[] = [];
     for (const o of outcomes) {
-      if (o.outcome === 'rejected') finals.push({ id: o.id, status: 'REJECTED', errorCode: o.errorCode, at: o.at });
-      else if (o.outcome === 'expired') finals.push({ id: o.id, status: 'EXPIRED', errorCode: 'ERR_MESSAGE_EXPIRED', at: o.at });
-      else if (o.outcome === 'unknown') finals.push({ id: o.id, status: 'UNKNOWN', errorCode: 'ERR_DELIVERY_UNKNOWN', at: o.at });
+      const attempt = o.attempt ?? null;
+      if (o.outcome === 'rejected') finals.push({ id: o.id, status: 'REJECTED', errorCode: o.errorCode, at: o.at, attempt });
+      else if (o.outcome === 'expired') finals.push({ id: o.id, status: 'EXPIRED', errorCode: 'ERR_MESSAGE_EXPIRED', at: o.at, attempt });
+      else if (o.outcome === 'unknown') finals.push({ id: o.id, status: 'UNKNOWN', errorCode: 'ERR_DELIVERY_UNKNOWN', at: o.at, attempt });
     }
     const transitions = await this.#transaction(async (client) => {
       const out: Transition[] = [];
       if (submitted.length > 0) {
         const { rows } = await client.query<{ id: string; account_id: string }>(
           `UPDATE messages m SET status = 'SUBMITTED', carrier_id = u.carrier_id, submitted_at = u.at, error_code = NULL
-           FROM unnest($1::text[], $2::text[], $3::bigint[]) AS u(id, carrier_id, at)
-           WHERE m.id = u.id AND m.status = 'DISPATCHING' RETURNING m.id, m.account_id`,
-          [submitted.map((o) => o.id), submitted.map((o) => o.carrierId), submitted.map((o) => o.at)]);
+           FROM unnest($1::text[], $2::text[], $3::bigint[], $4::integer[]) AS u(id, carrier_id, at, attempt)
+           WHERE m.id = u.id AND m.status = 'DISPATCHING' AND (u.attempt IS NULL OR m.attempts = u.attempt) RETURNING m.id, m.account_id`,
+          [submitted.map((o) => o.id), submitted.map((o) => o.carrierId), submitted.map((o) => o.at), submitted.map((o) => o.attempt ?? null)]);
         for (const r of rows) out.push({ messageId: r.id, accountId: r.account_id, from: 'DISPATCHING', to: 'SUBMITTED', refunded: 0 });
       }
-      if (retries.length > 0) out.push(...await requeue(client, retries.map((o) => ({ id: o.id, dueAt: o.retryAt, errorCode: o.errorCode }))));
+      if (retries.length > 0) out.push(...await requeue(client, retries.map((o) => ({ id: o.id, dueAt: o.retryAt, errorCode: o.errorCode, attempt: o.attempt ?? null }))));
       if (finals.length > 0) out.push(...await finish(client, 'm.id', 'DISPATCHING', finals));
       return out;
     });
@@ -92,7 +94,7 @@ export class PostgresMessageWriter {
       // unmatched (held and retried by the receipt worker).
       for (let round = 0; pending.length > 0 && round < 5; round++) {
         finished.push(...await finish(client, 'm.carrier_id', 'SUBMITTED',
-          pending.map((r) => ({ id: r.carrierId, status: r.status, errorCode: r.errorCode, at: r.at })), record));
+          pending.map((r) => ({ id: r.carrierId, status: r.status, errorCode: r.errorCode, at: r.at, attempt: null })), record));
         const missing = pending.filter((r) => !byCarrier.has(r.carrierId));
         if (missing.length === 0) break;
         const { rows } = await client.query<{ carrier_id: string; submitted: boolean }>(
@@ -118,8 +120,8 @@ export class PostgresMessageWriter {
       const routes = await loadRoutes(client);
       const resend = rows.filter((r) => routes.get(r.route_id)?.resendInDoubt);
       const give = rows.filter((r) => !routes.get(r.route_id)?.resendInDoubt);
-      const out = await requeue(client, resend.map((r) => ({ id: r.id, dueAt: at, errorCode: 'ERR_DELIVERY_UNKNOWN' })));
-      out.push(...await finish(client, 'm.id', 'DISPATCHING', give.map((r) => ({ id: r.id, status: 'UNKNOWN', errorCode: 'ERR_DELIVERY_UNKNOWN', at }))));
+      const out = await requeue(client, resend.map((r) => ({ id: r.id, dueAt: at, errorCode: 'ERR_DELIVERY_UNKNOWN', attempt: null })));
+      out.push(...await finish(client, 'm.id', 'DISPATCHING', give.map((r) => ({ id: r.id, status: 'UNKNOWN', errorCode: 'ERR_DELIVERY_UNKNOWN', at, attempt: null }))));
       return inInputOrder(out, rows.map((r) => r.id));
     });
   }
@@ -137,7 +139,7 @@ export class PostgresMessageWriter {
       if (last === null) return [];
       const stale = await client.query<{ id: string }>(
         "SELECT id FROM messages WHERE id > $1 AND id <= $2 AND status = 'SUBMITTED' AND expires_at <= $3 ORDER BY id", [from, last, expiredBefore]);
-      return finish(client, 'm.id', 'SUBMITTED', stale.rows.map((r) => ({ id: r.id, status: 'UNKNOWN', errorCode: 'ERR_DELIVERY_UNKNOWN', at })));
+      return finish(client, 'm.id', 'SUBMITTED', stale.rows.map((r) => ({ id: r.id, status: 'UNKNOWN', errorCode: 'ERR_DELIVERY_UNKNOWN', at, attempt: null })));
     });
     return { transitions, done: this.#staleCursor === '' };
   }
@@ -186,13 +188,13 @@ async function loadRoutes(client: pg.PoolClient): Promise<Map<string, Route>> {
   return new Map(rows.map((r) => [r.id, toRoute(r)]));
 }
 
-async function requeue(client: pg.PoolClient, items: readonly { id: string; dueAt: number; errorCode: string }[]): Promise<Transition[]> {
+async function requeue(client: pg.PoolClient, items: readonly { id: string; dueAt: number; errorCode: string; attempt: number | null }[]): Promise<Transition[]> {
   if (items.length === 0) return [];
   const { rows } = await client.query<{ id: string; account_id: string }>(
     `UPDATE messages m SET status = 'QUEUED', due_at = u.due_at, error_code = u.error_code
-     FROM unnest($1::text[], $2::bigint[], $3::text[]) AS u(id, due_at, error_code)
-     WHERE m.id = u.id AND m.status = 'DISPATCHING' RETURNING m.id, m.account_id`,
-    [items.map((i) => i.id), items.map((i) => i.dueAt), items.map((i) => i.errorCode)]);
+     FROM unnest($1::text[], $2::bigint[], $3::text[], $4::integer[]) AS u(id, due_at, error_code, attempt)
+     WHERE m.id = u.id AND m.status = 'DISPATCHING' AND (u.attempt IS NULL OR m.attempts = u.attempt) RETURNING m.id, m.account_id`,
+    [items.map((i) => i.id), items.map((i) => i.dueAt), items.map((i) => i.errorCode), items.map((i) => i.attempt)]);
   return rows.map((r) => ({ messageId: r.id, accountId: r.account_id, from: 'DISPATCHING', to: 'QUEUED', refunded: 0 }));
 }
 
@@ -207,7 +209,7 @@ async function finish(
   if (items.length === 0) return [];
   const sql = column === 'm.carrier_id' ? finishSql(column, from).replace('m.done_at', 'm.done_at, m.carrier_id') : finishSql(column, from);
   const { rows } = await client.query<FinishedRow & { carrier_id?: string }>(sql,
-    [items.map((i) => i.id), items.map((i) => i.status), items.map((i) => i.errorCode), items.map((i) => i.at)]);
+    [items.map((i) => i.id), items.map((i) => i.status), items.map((i) => i.errorCode), items.map((i) => i.at), items.map((i) => i.attempt)]);
   if (rows.length === 0) return [];
   const routes = await loadRoutes(client);
   const out: Transition[] = [];

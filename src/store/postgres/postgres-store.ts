@@ -10,7 +10,7 @@ import {
   toAccount, toApiKey, toLedgerEntry, toMessage, toRoute, toSender, toTemplate,
 } from '../store-rows.ts';
 import type {
-  AcceptRequest, AcceptResult, AwaitingReceipt, Balance, Batch, ClaimedMessage, LedgerEntry, MessageQuery, ReceiptUpdate, SendingProfile, Store,
+  AcceptRequest, AcceptResult, AwaitingReceipt, Balance, Batch, ClaimedMessage, Fence, LeaseGrant, LedgerEntry, MessageQuery, ReceiptUpdate, SendingProfile, Store,
   StoredResponse, SubmissionOutcome, Transition,
 } from '../store.ts';
 import { PostgresAccept, type PostgresGroupCommitOptions } from './postgres-accept.ts';
@@ -236,8 +236,8 @@ export class PostgresStore implements Store {
       acceptedRecipients: row.accepted_recipients, createdAt: row.created_at, scheduledAt: row.scheduled_at, counts,
     };
   }
-  claimDue(lane: Lane, now: number, limit: number): Promise<ClaimedMessage[]> {
-    return this.#writer.claimDue(lane, now, limit);
+  claimDue(lane: Lane, now: number, limit: number, fence?: Fence): Promise<ClaimedMessage[]> {
+    return this.#writer.claimDue(lane, now, limit, fence);
   }
   recordSubmissions(outcomes: readonly SubmissionOutcome[]): Promise<Transition[]> {
     return this.#writer.recordSubmissions(outcomes);
@@ -266,5 +266,37 @@ export class PostgresStore implements Store {
   }
   async nextDueAt(lane: Lane): Promise<number | undefined> {
     return (await this.#get<{ due: number | null }>("SELECT MIN(due_at) AS due FROM messages WHERE lane = $1 AND status IN ('QUEUED', 'SCHEDULED')", lane))?.due ?? undefined;
+  }
+
+  async ping(): Promise<void> {
+    await this.#all('SELECT 1 AS one');
+  }
+  // Leases run on the database's clock (dakiya_now_ms), so nodes whose clocks differ still agree.
+  async acquireLease(name: string, holder: string, ttlMs: number): Promise<LeaseGrant | undefined> {
+    const row = await this.#get<{ token: number; expires_at: number }>(
+      `INSERT INTO leases AS l (name, holder, token, expires_at) VALUES ($1, $2, 1, dakiya_now_ms() + $3)
+       ON CONFLICT (name) DO UPDATE SET
+         token = CASE WHEN l.holder = excluded.holder AND l.expires_at > dakiya_now_ms() THEN l.token ELSE l.token + 1 END,
+         holder = excluded.holder, expires_at = excluded.expires_at
+       WHERE l.holder = excluded.holder OR l.expires_at <= dakiya_now_ms()
+       RETURNING token, expires_at`, name, holder, ttlMs);
+    return row && { token: row.token, expiresAt: row.expires_at };
+  }
+  async releaseLease(name: string, holder: string, token: number): Promise<void> {
+    await this.#run('UPDATE leases SET expires_at = 0 WHERE name = $1 AND holder = $2 AND token = $3', name, holder, token);
+  }
+  async addRateUsage(windowStart: number, usage: ReadonlyMap<string, number>): Promise<Map<string, number>> {
+    if (usage.size === 0) return new Map();
+    // Sorted keys: concurrent nodes lock the same rows in the same order.
+    const keys = [...usage.keys()].sort();
+    const rows = await this.#all<{ key_id: string; count: number }>(
+      `INSERT INTO rate_windows AS w (key_id, window_start, count)
+       SELECT k, $2::bigint, n FROM unnest($1::text[], $3::bigint[]) AS u(k, n)
+       ON CONFLICT (key_id, window_start) DO UPDATE SET count = w.count + excluded.count
+       RETURNING key_id, count`, keys, windowStart, keys.map((k) => usage.get(k)!));
+    return new Map(rows.map((r) => [r.key_id, r.count]));
+  }
+  async purgeRateWindows(before: number): Promise<number> {
+    return this.#run('DELETE FROM rate_windows WHERE window_start < $1', before);
   }
 }

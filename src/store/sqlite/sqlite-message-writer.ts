@@ -6,7 +6,7 @@ import { shouldRefund } from '../../domain/credit.ts';
 import { isErrorCode } from '../../domain/errors.ts';
 import type { FinalStatus, Lane, MessageStatus } from '../../domain/message.ts';
 import type { Route } from '../../domain/route.ts';
-import type { AcceptRequest, AcceptResult, ClaimedMessage, ReceiptUpdate, SubmissionOutcome, Transition } from '../store.ts';
+import type { AcceptRequest, AcceptResult, ClaimedMessage, Fence, ReceiptUpdate, SubmissionOutcome, Transition } from '../store.ts';
 import { GroupCommit, type GroupCommitOptions } from './sqlite-group-commit.ts';
 import { type RouteRow, toRoute } from '../store-rows.ts';
 
@@ -53,11 +53,19 @@ export class SqliteMessageWriter {
         `UPDATE messages SET status = 'DISPATCHING', attempts = attempts + 1 WHERE rowid IN (
            SELECT rowid FROM messages WHERE lane = ? AND status IN ('QUEUED', 'SCHEDULED') AND due_at <= ? ORDER BY due_at LIMIT ?
          ) RETURNING rowid, id, route_id, category, recipient, sender, body, encoding, segments, flash, template_id, expires_at, attempts`),
-      submitted: db.prepare<[string, number, number], { account_id: string }>(
-        "UPDATE messages SET status = 'SUBMITTED', carrier_id = ?, submitted_at = ?, error_code = NULL WHERE rowid = ? AND status = 'DISPATCHING' RETURNING account_id"),
-      requeue: db.prepare<[number, string, number], { account_id: string }>(
-        "UPDATE messages SET status = 'QUEUED', due_at = ?, error_code = ? WHERE rowid = ? AND status = 'DISPATCHING' RETURNING account_id"),
+      claimFenced: db.prepare<[string, number, number, string, number, number], ClaimRow>(
+        `UPDATE messages SET status = 'DISPATCHING', attempts = attempts + 1 WHERE rowid IN (
+           SELECT rowid FROM messages WHERE lane = ? AND status IN ('QUEUED', 'SCHEDULED') AND due_at <= ? ORDER BY due_at LIMIT ?
+         ) AND EXISTS (SELECT 1 FROM leases WHERE name = ? AND token = ? AND expires_at > ?)
+         RETURNING rowid, id, route_id, category, recipient, sender, body, encoding, segments, flash, template_id, expires_at, attempts`),
+      // The claim guard: (? IS NULL OR attempts = ?) — an outcome that names its claim's attempt
+      // applies only while the message is still in that claim.
+      submitted: db.prepare<[string, number, number, number | null, number | null], { account_id: string }>(
+        "UPDATE messages SET status = 'SUBMITTED', carrier_id = ?, submitted_at = ?, error_code = NULL WHERE rowid = ? AND status = 'DISPATCHING' AND (? IS NULL OR attempts = ?) RETURNING account_id"),
+      requeue: db.prepare<[number, string, number, number | null, number | null], { account_id: string }>(
+        "UPDATE messages SET status = 'QUEUED', due_at = ?, error_code = ? WHERE rowid = ? AND status = 'DISPATCHING' AND (? IS NULL OR attempts = ?) RETURNING account_id"),
       finishById: db.prepare<[string, string | null, number, number, string], Finished>(finishSql('rowid = ?')),
+      finishClaim: db.prepare<[string, string | null, number, number, number | null, number | null, string], Finished>(finishSql('rowid = ? AND (? IS NULL OR attempts = ?)')),
       rowidOf: db.prepare<[string], { rowid: number }>('SELECT rowid FROM messages WHERE id = ?'),
       finishByCarrier: db.prepare<[string, string | null, number, string, string], Finished>(finishSql('carrier_id = ?')),
       carrierKnown: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM messages WHERE carrier_id = ? LIMIT 1'),
@@ -119,8 +127,10 @@ export class SqliteMessageWriter {
     return { ok: true };
   }
 
-  claimDue(lane: Lane, now: number, limit: number): ClaimedMessage[] {
-    return this.#s.claim.all(lane, now, limit).map((r) => {
+  claimDue(lane: Lane, now: number, limit: number, fence?: Fence): ClaimedMessage[] {
+    // The lease is judged by the wall clock, as acquireLease wrote it (`now` may be a test clock).
+    const rows = fence ? this.#s.claimFenced.all(lane, now, limit, fence.lease, fence.token, Date.now()) : this.#s.claim.all(lane, now, limit);
+    return rows.map((r) => {
       this.#claimed.set(r.id, r.rowid);
       return {
       id: r.id, routeId: r.route_id, category: r.category as ClaimedMessage['category'], recipient: r.recipient, sender: r.sender,
@@ -136,21 +146,22 @@ export class SqliteMessageWriter {
       const rowid = this.#claimed.get(o.id) ?? s.rowidOf.get(o.id)?.rowid;
       this.#claimed.delete(o.id);
       if (rowid === undefined) return undefined;
+      const attempt = o.attempt ?? null;
       switch (o.outcome) {
         case 'submitted': {
-          const row = s.submitted.get(o.carrierId, o.at, rowid);
+          const row = s.submitted.get(o.carrierId, o.at, rowid, attempt, attempt);
           return row && { messageId: o.id, accountId: row.account_id, from: 'DISPATCHING', to: 'SUBMITTED', refunded: 0 };
         }
         case 'retry': {
-          const row = s.requeue.get(o.retryAt, o.errorCode, rowid);
+          const row = s.requeue.get(o.retryAt, o.errorCode, rowid, attempt, attempt);
           return row && { messageId: o.id, accountId: row.account_id, from: 'DISPATCHING', to: 'QUEUED', refunded: 0 };
         }
         case 'rejected':
-          return finish(s.finishById.get('REJECTED', o.errorCode, o.at, rowid, 'DISPATCHING'), 'DISPATCHING', 'REJECTED', o.errorCode, o.at);
+          return finish(s.finishClaim.get('REJECTED', o.errorCode, o.at, rowid, attempt, attempt, 'DISPATCHING'), 'DISPATCHING', 'REJECTED', o.errorCode, o.at);
         case 'expired':
-          return finish(s.finishById.get('EXPIRED', 'ERR_MESSAGE_EXPIRED', o.at, rowid, 'DISPATCHING'), 'DISPATCHING', 'EXPIRED', 'ERR_MESSAGE_EXPIRED', o.at);
+          return finish(s.finishClaim.get('EXPIRED', 'ERR_MESSAGE_EXPIRED', o.at, rowid, attempt, attempt, 'DISPATCHING'), 'DISPATCHING', 'EXPIRED', 'ERR_MESSAGE_EXPIRED', o.at);
         case 'unknown':
-          return finish(s.finishById.get('UNKNOWN', 'ERR_DELIVERY_UNKNOWN', o.at, rowid, 'DISPATCHING'), 'DISPATCHING', 'UNKNOWN', 'ERR_DELIVERY_UNKNOWN', o.at);
+          return finish(s.finishClaim.get('UNKNOWN', 'ERR_DELIVERY_UNKNOWN', o.at, rowid, attempt, attempt, 'DISPATCHING'), 'DISPATCHING', 'UNKNOWN', 'ERR_DELIVERY_UNKNOWN', o.at);
       }
     });
   }
@@ -173,7 +184,7 @@ export class SqliteMessageWriter {
     const rows = s.inDoubt.all();
     return this.#transact(rows, (cur, finish, routes) => {
       if (routes.get(cur.route_id)?.resendInDoubt) {
-        const row = s.requeue.get(at, 'ERR_DELIVERY_UNKNOWN', cur.rowid);
+        const row = s.requeue.get(at, 'ERR_DELIVERY_UNKNOWN', cur.rowid, null, null);
         return row && { messageId: cur.id, accountId: row.account_id, from: 'DISPATCHING', to: 'QUEUED', refunded: 0 };
       }
       return finish(s.finishById.get('UNKNOWN', 'ERR_DELIVERY_UNKNOWN', at, cur.rowid, 'DISPATCHING'), 'DISPATCHING', 'UNKNOWN', 'ERR_DELIVERY_UNKNOWN', at);

@@ -5,7 +5,7 @@ import type { Account, ApiKey, DltTemplate, SenderId } from '../../domain/accoun
 import type { Lane, Message } from '../../domain/message.ts';
 import type { Route } from '../../domain/route.ts';
 import type {
-  AcceptRequest, AcceptResult, AwaitingReceipt, ClaimedMessage, Balance, Batch, LedgerEntry, MessageQuery, ReceiptUpdate, SendingProfile, Store,
+  AcceptRequest, AcceptResult, AwaitingReceipt, ClaimedMessage, Balance, Batch, Fence, LeaseGrant, LedgerEntry, MessageQuery, ReceiptUpdate, SendingProfile, Store,
   StoredResponse, SubmissionOutcome, Transition,
 } from '../store.ts';
 import { openSqlite, type SqliteOptions } from './sqlite-database.ts';
@@ -211,8 +211,8 @@ export class SqliteStore implements Store {
       acceptedRecipients: row.accepted_recipients, createdAt: row.created_at, scheduledAt: row.scheduled_at, counts,
     };
   }
-  async claimDue(lane: Lane, now: number, limit: number): Promise<ClaimedMessage[]> {
-    return this.#writer.claimDue(lane, now, limit);
+  async claimDue(lane: Lane, now: number, limit: number, fence?: Fence): Promise<ClaimedMessage[]> {
+    return this.#writer.claimDue(lane, now, limit, fence);
   }
   async recordSubmissions(outcomes: readonly SubmissionOutcome[]): Promise<Transition[]> {
     return this.#writer.recordSubmissions(outcomes);
@@ -241,5 +241,37 @@ export class SqliteStore implements Store {
   }
   async nextDueAt(lane: Lane): Promise<number | undefined> {
     return this.#writer.nextDueAt(lane);
+  }
+
+  async ping(): Promise<void> {
+    this.#get('SELECT 1 AS one');
+  }
+  // Leases use the wall clock: every process on one SQLite file shares the machine's.
+  async acquireLease(name: string, holder: string, ttlMs: number): Promise<LeaseGrant | undefined> {
+    const now = Date.now();
+    const row = this.#get<{ token: number; expires_at: number }>(
+      `INSERT INTO leases (name, holder, token, expires_at) VALUES (?, ?, 1, ?)
+       ON CONFLICT (name) DO UPDATE SET
+         token = CASE WHEN leases.holder = excluded.holder AND leases.expires_at > ? THEN leases.token ELSE leases.token + 1 END,
+         holder = excluded.holder, expires_at = excluded.expires_at
+       WHERE leases.holder = excluded.holder OR leases.expires_at <= ?
+       RETURNING token, expires_at`, name, holder, now + ttlMs, now, now);
+    return row && { token: row.token, expiresAt: row.expires_at };
+  }
+  async releaseLease(name: string, holder: string, token: number): Promise<void> {
+    this.#run('UPDATE leases SET expires_at = 0 WHERE name = ? AND holder = ? AND token = ?', name, holder, token);
+  }
+  async addRateUsage(windowStart: number, usage: ReadonlyMap<string, number>): Promise<Map<string, number>> {
+    const add = this.#db.prepare<[string, number, number], { count: number }>(
+      `INSERT INTO rate_windows (key_id, window_start, count) VALUES (?, ?, ?)
+       ON CONFLICT (key_id, window_start) DO UPDATE SET count = rate_windows.count + excluded.count RETURNING count`);
+    return this.#db.transaction(() => {
+      const totals = new Map<string, number>();
+      for (const [key, n] of usage) totals.set(key, add.get(key, windowStart, n)?.count ?? n);
+      return totals;
+    }).immediate();
+  }
+  async purgeRateWindows(before: number): Promise<number> {
+    return this.#run('DELETE FROM rate_windows WHERE window_start < ?', before);
   }
 }

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { nativeErrorBody } from '../../../src/api/dialects/native-v1/native-errors.ts';
+import { LocalRateLimiter } from '../../../src/api/http/rate-limiter.ts';
 import { buildHttpServer } from '../../../src/api/http/http-server.ts';
 import { DakiyaError } from '../../../src/domain/errors.ts';
 import { sendPolicy } from '../../../src/gateway.ts';
@@ -112,7 +113,7 @@ describe('while the gateway is not ready (starting or draining)', () => {
     const config = t.config;
     app = await buildHttpServer({
       config, logger, clock: core.clock, metrics: new Metrics(), admin: core.admin, auth: core.auth, ready: () => false,
-      reports: new ReportService(core.store),
+      reports: new ReportService(core.store), limiter: new LocalRateLimiter(core.clock), api: true,
       send: new SendService({
         store: core.store, profiles: core.profiles, clock: core.clock, ids: core.ids,
         policy: sendPolicy(config),

@@ -21,7 +21,7 @@ export function nativeV1(ctx: HttpContext) {
     api.setErrorHandler((error, request, reply) => {
       const e = ctx.classify(error, request);
       const { statusCode, body } = nativeErrorBody(e);
-      if (e.code === 'ERR_RATE_LIMIT_EXCEEDED' && e.details?.['retry_after'] !== undefined) reply.header('retry-after', String(e.details['retry_after']));
+      if (e.details?.['retry_after'] !== undefined) reply.header('retry-after', String(e.details['retry_after']));
       return reply.code(statusCode).send(body);
     });
     api.setNotFoundHandler((request, reply) => reply.code(404).send(nativeErrorBody(new DakiyaError('ERR_NOT_FOUND', `No endpoint ${request.method} ${request.url.split('?')[0]}.`)).body));

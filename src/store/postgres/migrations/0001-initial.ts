@@ -130,6 +130,23 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       created_at bigint NOT NULL,
       PRIMARY KEY (account_id, key)
     );
+    -- Leases: which node holds a channel's dispatch (or another singleton job); the token fences
+    -- a holder that lost the lease. Times are the database's clock, so nodes' clocks may differ.
+    CREATE TABLE leases (
+      name text PRIMARY KEY,
+      holder text NOT NULL,
+      token bigint NOT NULL,
+      expires_at bigint NOT NULL
+    );
+    -- Request counts per API key and rate-limit window, shared by every node.
+    CREATE TABLE rate_windows (
+      key_id text NOT NULL,
+      window_start bigint NOT NULL,
+      count bigint NOT NULL,
+      PRIMARY KEY (key_id, window_start)
+    );
+    CREATE FUNCTION dakiya_now_ms() RETURNS bigint LANGUAGE sql VOLATILE AS
+      $$ SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint $$;
   `.execute(db);
 
   // One call commits a group of requests in order, each all or nothing by its own checks: an

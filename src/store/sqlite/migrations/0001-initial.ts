@@ -141,6 +141,23 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'integer', (c) => c.notNull())
     .addPrimaryKeyConstraint('idempotency_keys_pk', ['account_id', 'key'])
     .execute();
+
+  // Leases: which node holds a channel's dispatch (or another singleton job); the token fences a
+  // holder that lost the lease.
+  await db.schema.createTable('leases')
+    .addColumn('name', 'text', (c) => c.primaryKey())
+    .addColumn('holder', 'text', (c) => c.notNull())
+    .addColumn('token', 'integer', (c) => c.notNull())
+    .addColumn('expires_at', 'integer', (c) => c.notNull())
+    .execute();
+
+  // Request counts per API key and rate-limit window, shared by every node on the database.
+  await db.schema.createTable('rate_windows')
+    .addColumn('key_id', 'text', (c) => c.notNull())
+    .addColumn('window_start', 'integer', (c) => c.notNull())
+    .addColumn('count', 'integer', (c) => c.notNull())
+    .addPrimaryKeyConstraint('rate_windows_pk', ['key_id', 'window_start'])
+    .execute();
 }
 
 export async function down(): Promise<void> {
