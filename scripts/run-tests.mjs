@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Runs the whole node:test suite, on both store engines:
 //   pass 1, SQLite: every test file (the PostgreSQL store contract included);
-//   pass 2, PostgreSQL: every file that runs a gateway or the CLI (all but test/unit and
-//   test/contract), with DAKIYA_TEST_STORE=postgres, so each of them runs on PostgreSQL too.
+//   pass 2, PostgreSQL: every file that runs a gateway or the CLI (all but test/unit,
+//   test/contract and test/cluster, which runs on PostgreSQL anyway), with
+//   DAKIYA_TEST_STORE=postgres, so each of them runs on PostgreSQL too.
 // Both passes share one throwaway PostgreSQL cluster started here (scripts/pg-cluster.mjs); each
 // test gets its own schema in it. Node 20's `--test <dir>` finds no .ts files and exits 0, so we
 // list the files ourselves.
@@ -40,7 +41,8 @@ if (files.length === 0) {
   console.error('run-tests: no test files matched');
   process.exit(1);
 }
-const gatewayFiles = files.filter((f) => !f.startsWith('test/unit/') && !f.startsWith('test/contract/'));
+// test/cluster runs several nodes on PostgreSQL by design: once, in the first pass.
+const gatewayFiles = files.filter((f) => !f.startsWith('test/unit/') && !f.startsWith('test/contract/') && !f.startsWith('test/cluster/'));
 const needsPostgres = only !== 'sqlite';
 
 let cluster;

@@ -102,6 +102,9 @@ export const demo = { sender: 'DAKIYA', templateId: 'DAKIYA-DEMO-1', text: 'Your
 /** On an empty database: an operator token and (unless disabled) a demo account ready to send. */
 export async function firstStart(core: Core): Promise<FirstStart | undefined> {
   if ((await core.store.countOperatorTokens()) > 0) return undefined;
+  // Several nodes may start at once on one empty database: one of them sets it up.
+  if (!(await core.store.acquireLease('first-start', core.ids(), 60_000))) return undefined;
+  if ((await core.store.countOperatorTokens()) > 0) return undefined;
   const operatorToken = await core.admin.createOperatorToken(core.config.security.adminToken);
   if (!core.config.firstStart.demo) return { operatorToken };
   const credits = Object.fromEntries((await core.store.listRoutes()).map((r) => [r.id, 10_000]));

@@ -1,6 +1,6 @@
 // `dakiya serve`: run the gateway; on an empty database print the operator token, the demo API
 // key and a curl line once.
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import type { Config } from '../config/config-schema.ts';
 import { firstStart, startGateway } from '../gateway.ts';
 
@@ -8,9 +8,16 @@ export function serveCommand(program: Command, config: () => Readonly<Config>): 
   program.command('serve')
     .description('run the gateway (HTTP API, dispatch and receipt workers)')
     .option('--port <port>', 'listen port (also PORT / DAKIYA_SERVER_PORT)')
-    .action(async (options: { port?: string }) => {
+    .addOption(new Option('--role <role>', 'what this node does (also DAKIYA_NODE_ROLE)').choices(['all', 'api', 'worker']))
+    .option('--node-id <id>', 'this node\'s name in leases (also DAKIYA_NODE_ID)')
+    .action(async (options: { port?: string; role?: 'all' | 'api' | 'worker'; nodeId?: string }) => {
       let cfg = config();
       if (options.port !== undefined) cfg = { ...cfg, server: { ...cfg.server, port: Number(options.port) } };
+      if (options.role !== undefined) cfg = { ...cfg, node: { ...cfg.node, role: options.role } };
+      if (options.nodeId !== undefined) {
+        if (!/^[A-Za-z0-9._-]{1,100}$/.test(options.nodeId)) throw new Error('--node-id takes 1 to 100 letters, digits, dots, dashes or underscores');
+        cfg = { ...cfg, node: { ...cfg.node, id: options.nodeId } };
+      }
       const gateway = await startGateway(cfg);
       const first = await firstStart(gateway.core);
       const port = new URL(gateway.url).port;
@@ -34,7 +41,7 @@ export function serveCommand(program: Command, config: () => Readonly<Config>): 
         }
         process.stdout.write(`${lines.join('\n')}\n\n`);
       }
-      gateway.logger.info({ url: gateway.url, store: gateway.core.store.driver }, 'dakiya listening');
+      gateway.logger.info({ url: gateway.url, store: gateway.core.store.driver, node: gateway.nodeId, role: cfg.node.role }, 'dakiya listening');
       const shutdown = (signal: string) => {
         gateway.logger.info({ signal }, 'shutting down');
         gateway.stop().then(() => process.exit(0), (error: unknown) => {

@@ -1,7 +1,7 @@
-// `dakiya migrate`: bring the configured store (SQLite in the data dir, or PostgreSQL at
-// DAKIYA_STORE_URL) to the latest schema without starting the gateway — the step to run once
-// before rolling out a new version to several nodes.
-// `dakiya store copy --to postgres://…`: move a SQLite deployment into a fresh PostgreSQL database.
+// The store's own commands. `dakiya migrate` brings the configured store (SQLite in the data dir,
+// or PostgreSQL at DAKIYA_STORE_URL) to the latest schema without starting the gateway — the step
+// to run once before rolling out a new version to several nodes. `dakiya store copy --to
+// postgres://…` moves a SQLite deployment into a fresh PostgreSQL database.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';

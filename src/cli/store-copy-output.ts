@@ -45,7 +45,7 @@ export function copyReportText({ source, target, pepperFile, report }: CopyOutco
     '',
     'Before starting the PostgreSQL nodes:',
     `  1. Give every node the pepper file ${pepperFile} (security.pepperFile in its data dir).`,
-    '     API keys are stored as HMACs keyed with it: without the same pepper no existing key authenticates.',
+    '     API keys and operator tokens are stored as HMACs keyed with it: without the same pepper none of them authenticates.',
     '  2. Set DAKIYA_STORE_URL to the --to URL on every node, then start them.',
     '  3. Keep `dakiya serve` on the SQLite data dir stopped: anything it accepts now is not in PostgreSQL.',
   ].join('\n');

@@ -11,6 +11,8 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { type Gateway, startGateway } from '../../src/gateway.ts';
+import { createPool, migratePostgres } from '../../src/store/postgres/postgres-database.ts';
+import { copySqliteToPostgres, type StoreCopyProgress } from '../../src/store/store-copy.ts';
 import { cliEnv } from '../fixtures/child-gateway.ts';
 import { freshSchemaUrl } from '../fixtures/postgres.ts';
 import { TestClock } from '../fixtures/test-clock.ts';
@@ -78,7 +80,7 @@ let target: Gateway;
 let targetUrl: string;
 let copy: any;
 const ids = {} as Record<'delivered' | 'failed' | 'scheduled' | 'retrying' | 'submitted' | 'idempotent', string>;
-const seen = {} as { balances: Res; ledger: Res; delivered: Res; batch: Res; idempotent: Res; batchId: string };
+const seen = {} as { routes: Res; balances: Res; ledger: Res; delivered: Res; batch: Res; idempotent: Res; batchId: string };
 const idempotencyKey = { 'idempotency-key': 'order-42' };
 /** The stored row: its internal status and attempts, which the API folds into public states. */
 const stored = (g: Gateway, id: string) => g.core.store.getMessage(source.account.id, id);
@@ -94,6 +96,8 @@ before(async () => {
 
   assert.equal((await old.admin('POST', `/accounts/${source.account.id}/credits`, { route: 'transactional', amount: 500, note: 'top-up' })).status, 200);
   assert.equal((await old.admin('POST', '/dnd', { numbers: ['9800000001'] })).status, 200);
+  const route = await old.admin('PUT', '/routes/txn-refund', { category: 'transactional', price_per_segment: 2, refund_on_undelivered: true, description: 'Refunding route' });
+  assert.equal(route.status, 200, JSON.stringify(route.body));
   ids.delivered = await old.send(transactional('Hello', '9876543210'));
   ids.failed = await old.send(transactional('Hello', sandbox.numberInactive));
   ids.scheduled = await old.send({ ...transactional('Later'), schedule_at: new Date(clock.now() + 30 * 60_000).toISOString() });
@@ -112,6 +116,7 @@ before(async () => {
     return batchDone && states[3]!.attempts === 1
       && states.map((m) => m?.status).join(' ') === 'DELIVERED FAILED SCHEDULED QUEUED SUBMITTED DELIVERED';
   });
+  seen.routes = await old.admin('GET', '/routes');
   seen.balances = await old.api('GET', '/v1/account/balance');
   seen.ledger = await old.admin('GET', `/accounts/${source.account.id}/ledger?limit=1000`);
   seen.delivered = await old.api('GET', `/v1/messages/${ids.delivered}`);
@@ -171,6 +176,12 @@ test('keeps the operator token and the ledger entry for entry, ids included', as
   assert.equal(ledger.status, 200);
   assert.deepEqual(ledger.body, seen.ledger.body);
   assert.ok(seen.ledger.body.entries.some((e: { kind: string }) => e.kind === 'refund'));
+});
+
+test('keeps routes with their prices and policies', async () => {
+  const routes = await now.admin('GET', '/routes');
+  assert.deepEqual(routes.body, seen.routes.body);
+  assert.ok(routes.body.routes.some((r: { id: string; refund_on_undelivered: boolean }) => r.id === 'txn-refund' && r.refund_on_undelivered === true));
 });
 
 test('reads a delivered message the same through GET /v1/messages/{id}', async () => {
@@ -237,6 +248,16 @@ test('refuses to copy into a database that holds a deployment, and changes nothi
   assert.deepEqual(await targetCounts(targetUrl), before);
 });
 
+test('replaces the default routes a command seeded into an otherwise empty target', async () => {
+  const url = await freshSchemaUrl();
+  const seeded = await dakiya(source.dataDir, ['routes', '--json'], { DAKIYA_STORE_URL: url });
+  assert.equal(seeded.code, 0, seeded.stderr);
+  const copied = await dakiya(source.dataDir, ['store', 'copy', '--to', url, '--json']);
+  assert.equal(copied.code, 0, copied.stderr);
+  assert.equal(JSON.parse(copied.stdout).replaced_routes, JSON.parse(seeded.stdout).routes.length);
+  assert.deepEqual(await targetCounts(url), copy.tables);
+});
+
 test('rolls back a copy whose sums do not match the source and names what differs', async () => {
   const url = await freshSchemaUrl();
   assert.equal((await dakiya(source.dataDir, ['migrate'], { DAKIYA_STORE_URL: url })).code, 0);
@@ -256,6 +277,23 @@ test('rolls back a copy whose sums do not match the source and names what differ
   assert.match(copied.stderr, new RegExp(`ledger of ${source.account.id}/transactional: source \\d+ entries summing to \\d+, target`));
   assert.doesNotMatch(copied.stderr, /rows in/);
   assert.deepEqual(Object.values(await targetCounts(url)).filter((n) => n !== 0), []);
+});
+
+test('reads and writes a table a chunk at a time, reporting progress after each chunk', async () => {
+  const url = await freshSchemaUrl();
+  const sqlite = new Database(join(source.dataDir, 'dakiya.db'), { readonly: true });
+  const pool = createPool({ url, poolSize: 2, connectTimeoutMs: 5000 });
+  const progress: StoreCopyProgress[] = [];
+  try {
+    const report = await copySqliteToPostgres({ sqlite, pool, migrate: () => migratePostgres(pool), chunkSize: 3, onProgress: (p) => progress.push(p) });
+    assert.deepEqual(progress.filter((p) => p.table === 'messages').map((p) => p.copied), [3, 6, 8]);
+    assert.deepEqual(progress.filter((p) => p.table === 'operator_tokens').map((p) => [p.copied, p.total]), [[1, 1]]);
+    assert.deepEqual(report.tables, copy.tables);
+  } finally {
+    sqlite.close();
+    await pool.end();
+  }
+  assert.deepEqual(await targetCounts(url), copy.tables);
 });
 
 test('refuses a source that is already PostgreSQL', async () => {

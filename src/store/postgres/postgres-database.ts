@@ -32,6 +32,9 @@ export function createPool(options: PostgresOptions): pg.Pool {
     max: options.poolSize,
     connectionTimeoutMillis: options.connectTimeoutMs,
     idleTimeoutMillis: 30_000,
+    // A node frozen (SIGSTOP, a paused VM) inside a transaction would hold its row locks — a
+    // balance row, say — and stall every other node; the server ends such a session instead.
+    idle_in_transaction_session_timeout: 5000,
     types: { getTypeParser } as pg.CustomTypesConfig,
   });
   // An idle client losing its connection (server restart) must not crash the process; the pool

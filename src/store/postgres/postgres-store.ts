@@ -76,7 +76,7 @@ export class PostgresStore implements Store {
   }
 
   async createOperatorToken(id: string, hash: string, createdAt: number): Promise<void> {
-    await this.#run('INSERT INTO operator_tokens (id, hash, created_at) VALUES ($1, $2, $3)', id, hash, createdAt);
+    await this.#run('INSERT INTO operator_tokens (id, hash, created_at) VALUES ($1, $2, $3) ON CONFLICT (hash) DO NOTHING', id, hash, createdAt);
   }
   async hasOperatorToken(hash: string): Promise<boolean> {
     return (await this.#get('SELECT 1 AS one FROM operator_tokens WHERE hash = $1', hash)) !== undefined;

@@ -51,7 +51,7 @@ export class SqliteStore implements Store {
   }
 
   async createOperatorToken(id: string, hash: string, createdAt: number): Promise<void> {
-    this.#run('INSERT INTO operator_tokens (id, hash, created_at) VALUES (?, ?, ?)', id, hash, createdAt);
+    this.#run('INSERT INTO operator_tokens (id, hash, created_at) VALUES (?, ?, ?) ON CONFLICT (hash) DO NOTHING', id, hash, createdAt);
   }
   async hasOperatorToken(hash: string): Promise<boolean> {
     return this.#get('SELECT 1 AS one FROM operator_tokens WHERE hash = ?', hash) !== undefined;

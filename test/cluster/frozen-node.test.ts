@@ -1,0 +1,65 @@
+// Acceptance (issue 7, item 3): the node holding the dispatch lease is frozen (SIGSTOP) past its
+// lease; the other node takes over; once woken, the frozen node hands nothing more to its channel,
+// and every accepted message still finishes exactly once with the credits adding up.
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { inspectStore } from '../fixtures/child-gateway.ts';
+import { type Accepted, pour, verifyCredits, waitAllFinal } from '../fixtures/load.ts';
+import { dispatcher, metric, type NodeCluster, startNodes } from '../fixtures/node-cluster.ts';
+import { freshSchemaUrl } from '../fixtures/postgres.ts';
+
+const ttlMs = 2000;
+const renewMs = 250;
+const initialCredits = 10_000_000;
+let cluster: NodeCluster | undefined;
+after(async () => {
+  for (const n of cluster?.nodes ?? []) n.child.kill('SIGCONT');
+  await cluster?.stop();
+});
+
+test('a node frozen past its lease is fenced out and submits nothing after waking', { timeout: 240_000 }, async (t) => {
+  cluster = await startNodes(2, await freshSchemaUrl(), {
+    DAKIYA_NODE_LEASE_TTL_MS: String(ttlMs), DAKIYA_NODE_LEASE_RENEW_MS: String(renewMs),
+    DAKIYA_SANDBOX_RECEIPT_DELAY_MS: '200', DAKIYA_DLT_MAX_VARIABLE_LENGTH: '200',
+  });
+  const { nodes } = cluster;
+  const created = await cluster.admin('/accounts', { name: 'frozen', credits: { transactional: initialCredits }, rate_limit_per_minute: 100_000_000 });
+  await cluster.admin(`/accounts/${created.account_id}/senders`, { sender: 'DAKIYA' });
+  await cluster.admin(`/accounts/${created.account_id}/templates`, { template_id: 'T1', sender: 'DAKIYA', category: 'transactional', text: 'Hello {#var#}' });
+  const apiKey = created.api_key as string;
+
+  const frozen = await dispatcher(nodes);
+  const other = 1 - frozen;
+  const accepted: Accepted = { batches: [], singles: [] };
+  let stop = false;
+  // Load through the node that stays awake, so the freeze never stalls a client.
+  const loops = [0, 1, 2].map(() => pour(nodes[other]!.url, apiKey, accepted, () => stop));
+  const started = Date.now();
+  while (await metric(nodes[frozen]!, 'dakiya_channel_submits_total') < 2000) {
+    assert.ok(Date.now() - started < 60_000, 'the frozen-to-be node is dispatching');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+
+  nodes[frozen]!.child.kill('SIGSTOP');
+  const frozenAt = Date.now();
+  assert.equal(await dispatcher([nodes[other]!], ttlMs * 5), 0, 'the awake node takes the lease over');
+  const movedMs = Date.now() - frozenAt;
+  t.diagnostic(`lease moved ${movedMs} ms after the freeze`);
+  assert.ok(movedMs <= ttlMs + renewMs + 500, `the lease moved in ${movedMs} ms`);
+  // Frozen well past its lease while the other node dispatches.
+  await new Promise((r) => setTimeout(r, ttlMs));
+  const wokenAt = Date.now();
+  nodes[frozen]!.child.kill('SIGCONT');
+  // Give the woken node time to do whatever it would: renew, dispatch what it had claimed.
+  await new Promise((r) => setTimeout(r, ttlMs));
+
+  const lastSubmit = await metric(nodes[frozen]!, 'dakiya_channel_last_submit_timestamp_ms');
+  assert.ok(lastSubmit > 0 && lastSubmit < wokenAt, `the woken node handed nothing to its channel after waking (last at ${lastSubmit}, woken at ${wokenAt})`);
+  assert.equal(await metric(nodes[frozen]!, 'dakiya_lease_held', { lease: 'channel:sandbox' }), 0, 'the woken node knows it lost the lease');
+  assert.equal(await metric(nodes[other]!, 'dakiya_lease_held', { lease: 'channel:sandbox' }), 1);
+
+  stop = true;
+  await Promise.all(loops);
+  await waitAllFinal(nodes[other]!.url, apiKey, accepted);
+  await verifyCredits(await inspectStore(cluster.dataDir, cluster.env['DAKIYA_STORE_URL']), created.account_id, initialCredits, accepted);
+});
