@@ -26,7 +26,7 @@ import { SendingProfileCache } from './services/sending-profile-cache.ts';
 import type { SendPolicy } from './services/send-policy.ts';
 import { PostgresStore } from './store/postgres/postgres-store.ts';
 import { SqliteStore } from './store/sqlite/sqlite-store.ts';
-import type { Store } from './store/store.ts';
+import { type Store, StoreUnavailableError } from './store/store.ts';
 import { DispatchWorker } from './workers/dispatch-worker.ts';
 import { HousekeepingWorker } from './workers/housekeeping-worker.ts';
 import { LeaseKeeper } from './workers/lease-keeper.ts';
@@ -156,8 +156,17 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
   }, 1000);
   health.unref();
 
+  // An unreachable database fails every worker's every turn: say so once per worker every 10 s.
+  const outageLogged = new Map<string, number>();
   const onError = (worker: string) => (error: unknown) => {
     metrics.workerErrors.inc({ worker });
+    if (error instanceof StoreUnavailableError) {
+      const now = Date.now();
+      if (now - (outageLogged.get(worker) ?? 0) < 10_000) return;
+      outageLogged.set(worker, now);
+      logger.warn({ worker, reason: error.message }, 'database unreachable; retrying');
+      return;
+    }
     logger.error({ err: error, worker }, 'worker error');
   };
 

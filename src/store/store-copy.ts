@@ -51,6 +51,8 @@ export async function copySqliteToPostgres(options: StoreCopyOptions): Promise<S
   const chunkSize = options.chunkSize ?? 5000;
   const tables = sqliteTables(sqlite);
   const client = await pool.connect();
+  // A connection dying between queries emits 'error' on the client; the next query reports it.
+  client.on('error', () => {});
   try {
     // Before migrating, so a target that holds data (perhaps of an older version) is not touched.
     await refuseOccupied(client, tables);

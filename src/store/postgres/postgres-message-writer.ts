@@ -166,6 +166,10 @@ export async function transaction<T>(pool: pg.Pool, work: (client: pg.PoolClient
     return translate(error);
   }
   let broken = false;
+  // A checked-out client whose connection dies between queries emits 'error'; unheard, that
+  // would crash the process. The failure reaches us through the next query anyway.
+  const onError = () => { broken = true; };
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     const result = await work(client);
@@ -179,6 +183,7 @@ export async function transaction<T>(pool: pg.Pool, work: (client: pg.PoolClient
     }
     return translate(error);
   } finally {
+    client.off('error', onError);
     client.release(broken);
   }
 }
