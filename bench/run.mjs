@@ -1,12 +1,15 @@
-// `npm run bench -- [name ...] [--runs N] [--profile] [--wait-idle]`: runs each bench N times, every
-// run in its own process group (and each load bench's gateway in a further child), and prints one
-// JSON line per metric with the median over the runs. Everything else goes to stderr.
+// `npm run bench -- [name ...] [--runs N] [--store sqlite|postgres] [--nodes N] [--profile] [--wait-idle]`:
+// runs each bench N times, every run in its own process group (and each load bench's gateway in a
+// further child), and prints one JSON line per metric with the median over the runs. Everything
+// else goes to stderr. With --store postgres one throwaway durable PostgreSQL cluster serves the
+// whole invocation (each gateway start gets a fresh schema in it) and is removed on every way out.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { summariseProfile } from './lib/profile-summary.mjs';
+import { postmasterPid } from './lib/proc-stats.mjs';
 import { median } from './lib/report.mjs';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
@@ -26,20 +29,32 @@ const benches = [
 /** Cores used by other processes during a run above which the run counts as disturbed. */
 const contended = 0.2;
 
-const usage = `usage: npm run bench -- [name ...] [--runs N] [--profile] [--wait-idle]
+/** Load benches take --store; only these take --nodes > 1. */
+const multiNode = new Set(['send']);
+
+const usage = `usage: npm run bench -- [name ...] [--runs N] [--store sqlite|postgres] [--nodes N] [--profile] [--wait-idle]
   names: ${benches.map((b) => b.name).join(', ')} (micro/ may be omitted; 'load' and 'micro' select a group; none = all)
   --runs N      runs per bench (default 3); each JSON line carries every sample and their median
+  --store S     the load benches' gateway store: sqlite (default) or postgres, a throwaway cluster with
+                durable commits (fsync, synchronous_commit on) started for this invocation, a fresh
+                schema per gateway start; with DAKIYA_STORE_URL set, schemas in that database instead
+  --nodes N     send only, --store postgres only: N gateways on one database, the load's connections
+                split across them (default 1)
   --profile     CPU-profile the gateway child of load benches (node --cpu-prof) and print its top functions;
                 profiled numbers are not comparable, so no JSON lines are printed
   --wait-idle   before each run, wait (up to 10 min) until other processes use < 15 % of the CPUs, and
                 repeat (at most twice) a run during which they used more than ${contended} cores`;
 
 function parseArgs(argv) {
-  const options = { names: [], runs: 3, profile: false, waitIdle: false };
+  const options = { names: [], runs: 3, store: 'sqlite', nodes: 1, profile: false, waitIdle: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--runs') options.runs = Number(argv[++i]);
     else if (a.startsWith('--runs=')) options.runs = Number(a.slice(7));
+    else if (a === '--store') options.store = argv[++i];
+    else if (a.startsWith('--store=')) options.store = a.slice(8);
+    else if (a === '--nodes') options.nodes = Number(argv[++i]);
+    else if (a.startsWith('--nodes=')) options.nodes = Number(a.slice(8));
     else if (a === '--profile') options.profile = true;
     else if (a === '--wait-idle') options.waitIdle = true;
     else if (a === '--help' || a === '-h') { process.stderr.write(`${usage}\n`); process.exit(0); }
@@ -47,6 +62,12 @@ function parseArgs(argv) {
     else options.names.push(a);
   }
   if (!Number.isInteger(options.runs) || options.runs < 1) fail('--runs needs a whole number ≥ 1');
+  if (options.store !== 'sqlite' && options.store !== 'postgres') fail('--store is sqlite or postgres');
+  if (!Number.isInteger(options.nodes) || options.nodes < 1) fail('--nodes needs a whole number ≥ 1');
+  if (options.nodes > 1 && options.store !== 'postgres') fail('--nodes > 1 needs --store postgres: a SQLite database belongs to one node');
+  if (process.env.DAKIYA_STORE_URL && options.store !== 'postgres') {
+    fail('DAKIYA_STORE_URL is set, but --store is sqlite: unset it, or pass --store postgres to bench in that database (one fresh schema per gateway start)');
+  }
   return options;
 }
 
@@ -103,15 +124,22 @@ async function checkIdle(waitIdle) {
   }
 }
 
-/** CPU seconds used so far by each live process in process group `pgid`. */
-function groupCpu(pgid) {
+/**
+ * CPU seconds used so far by each live process of a run: those in process group `pgid`, and the
+ * PostgreSQL server (`postmaster` and its children) when the bench runs on the runner's cluster:
+ * pg_ctl starts it in its own session, but its work is the run's.
+ */
+function groupCpu(pgid, postmaster) {
   const out = new Map();
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(f[2]) === pgid) out.set(pid, (Number(f[11]) + Number(f[12])) / 100);
+      const p = Number(pid);
+      if (Number(f[2]) === pgid || (postmaster !== undefined && (p === postmaster || Number(f[1]) === postmaster))) {
+        out.set(pid, (Number(f[11]) + Number(f[12])) / 100);
+      }
     } catch { /* exited meanwhile */ }
   }
   return out;
@@ -128,12 +156,12 @@ function machineCpu() {
  * Watches a run: CPU the machine spent outside the run's process group, in cores on average.
  * Sampled every 500 ms, so a process that lives less than that is missed.
  */
-function watchOthers(pgid) {
+function watchOthers(pgid, postmaster) {
   const first = new Map();
   const last = new Map();
   const start = machineCpu();
   const sample = () => {
-    for (const [pid, cpu] of groupCpu(pgid)) {
+    for (const [pid, cpu] of groupCpu(pgid, postmaster)) {
       if (!first.has(pid)) first.set(pid, cpu);
       last.set(pid, cpu);
     }
@@ -151,21 +179,45 @@ function watchOthers(pgid) {
 
 let current; // the running bench child, for signal handling
 let scratch;
+let cluster; // --store postgres: the invocation's PostgreSQL cluster (scripts/pg-cluster.mjs)
 
+/** Synchronous, so it also serves as the 'exit' hook: the bench child's group, the cluster, the scratch dir. */
 function cleanup() {
   if (current?.exitCode === null && current.signalCode === null) {
     try { process.kill(-current.pid, 'SIGKILL'); } catch { /* already gone */ }
   }
+  if (cluster) {
+    const c = cluster;
+    cluster = undefined;
+    try { c.stop(); } catch (error) { process.stderr.write(`bench: stopping the PostgreSQL cluster failed: ${error.message}\n`); }
+  }
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 }
 
+/**
+ * The database the load benches' gateways use with --store postgres: DAKIYA_STORE_URL when set,
+ * else a throwaway durable cluster started now (fsync and synchronous_commit on, as the README's
+ * figures assume). Returns the env the bench children get.
+ */
+async function startDatabase() {
+  if (process.env.DAKIYA_STORE_URL) {
+    process.stderr.write('bench: --store postgres in DAKIYA_STORE_URL\'s database (one fresh schema per gateway start); its CPU is not measured\n');
+    return { BENCH_PG_URL: process.env.DAKIYA_STORE_URL };
+  }
+  const { startCluster } = await import('../scripts/pg-cluster.mjs');
+  const started = Date.now();
+  cluster = await startCluster({ durable: true });
+  process.stderr.write(`bench: PostgreSQL cluster (durable) at ${cluster.url}, started in ${((Date.now() - started) / 1000).toFixed(1)} s; removed on exit\n`);
+  return { BENCH_PG_URL: cluster.url, BENCH_PG_DATA: join(cluster.dir, 'data') };
+}
+
 /** One run of one bench in its own process group; resolves its metrics or rejects. */
-function runOnce(bench, env) {
+function runOnce(bench, env, postmaster) {
   return new Promise((resolve, reject) => {
     const args = [...(bench.tsx ? ['--import', 'tsx'] : []), join(benchDir, bench.file)];
     const child = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'inherit'], detached: true });
     current = child;
-    const others = watchOthers(child.pid);
+    const others = watchOthers(child.pid, postmaster);
     let out = '';
     child.stdout.on('data', (c) => { out += c; });
     // The bench's own deadline fires first; this catches a run that is stuck beyond it.
@@ -195,12 +247,21 @@ function runOnce(bench, env) {
 async function main() {
   const options = parseArgs(process.argv.slice(2));
   const selected = select(options.names);
+  const isLoad = (b) => b.file.startsWith('load/');
+  if (options.nodes > 1) {
+    const single = selected.filter((b) => !multiNode.has(b.name));
+    if (single.length > 0) fail(`--nodes applies to ${[...multiNode].join(', ')} only, not ${single.map((b) => b.name).join(', ')}: name the bench`);
+  }
   const commit = git('rev-parse', '--short', 'HEAD') ?? 'unknown';
   if (git('status', '--porcelain', '--untracked-files=no')) {
     process.stderr.write(`bench: the working tree has uncommitted changes; results are labelled ${commit} but measure the tree as it is\n`);
   }
   scratch = mkdtempSync(join(tmpdir(), 'dakiya-bench-'));
-  for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => { cleanup(); process.exit(130); });
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.once(signal, () => { cleanup(); process.exit(130); });
+  // A throw anywhere below still stops the cluster.
+  process.once('exit', cleanup);
+  const dbEnv = options.store === 'postgres' && selected.some(isLoad) ? await startDatabase() : {};
+  const postmaster = dbEnv.BENCH_PG_DATA ? postmasterPid(dbEnv.BENCH_PG_DATA) : undefined;
 
   let failed = 0;
   for (const bench of selected) {
@@ -211,6 +272,7 @@ async function main() {
       for (let run = 1; run <= options.runs; run++) {
         await checkIdle(options.waitIdle);
         const env = { ...process.env, BENCH_TMP: join(scratch, `${bench.name.replace('/', '-')}-${run}`) };
+        if (isLoad(bench)) Object.assign(env, dbEnv, { BENCH_STORE: options.store, BENCH_NODES: String(options.nodes) });
         let profDir;
         if (options.profile && bench.file.startsWith('load/')) {
           profDir = join(benchDir, 'profiles', `${bench.name}-${at.replace(/[:.]/g, '-')}-run${run}`);
@@ -218,13 +280,13 @@ async function main() {
           env.BENCH_CPU_PROF_DIR = profDir;
         }
         process.stderr.write(` run ${run}/${options.runs}\n`);
-        let { metrics, busy } = await runOnce(bench, env);
+        let { metrics, busy } = await runOnce(bench, env, postmaster);
         // With --wait-idle a run that other processes disturbed is repeated (twice at most).
         for (let retry = 1; busy > contended && options.waitIdle && retry <= 2; retry++) {
           process.stderr.write(`  other processes used ${busy.toFixed(2)} cores during the run; repeating it (${retry}/2)\n`);
           await checkIdle(true);
           rmSync(env.BENCH_TMP, { recursive: true, force: true });
-          ({ metrics, busy } = await runOnce(bench, env));
+          ({ metrics, busy } = await runOnce(bench, env, postmaster));
         }
         if (busy > contended) process.stderr.write(`  WARNING: other processes used ${busy.toFixed(2)} cores on average during this run; its numbers are suspect\n`);
         for (const m of metrics) {
@@ -245,9 +307,11 @@ async function main() {
       continue;
     }
     if (options.profile) continue;
+    // Load benches say which store (and send how many nodes) they measured; compare.mjs keys on both.
+    const setup = isLoad(bench) ? { store: options.store, ...(multiNode.has(bench.name) ? { nodes: options.nodes } : {}) } : {};
     for (const [metric, { unit, values }] of samples) {
       const m = median(values);
-      process.stdout.write(`${JSON.stringify({ bench: bench.name, metric, value: m, unit, runs: values.length, median: m, samples: values, node: process.version, commit, at })}\n`);
+      process.stdout.write(`${JSON.stringify({ bench: bench.name, ...setup, metric, value: m, unit, runs: values.length, median: m, samples: values, node: process.version, commit, at })}\n`);
     }
   }
   cleanup();

@@ -3,7 +3,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildHttpServer } from './api/http/http-server.ts';
@@ -49,7 +49,15 @@ export async function openCore(config: Readonly<Config>, clock: Clock = systemCl
   mkdirSync(dataDir, { recursive: true });
   const store = await openStore(config, dataDir);
   const ids = uuidv7Generator(clock);
-  const hasher = new SecretHasher(readOrCreatePepper(join(dataDir, config.security.pepperFile)));
+  const pepperPath = resolve(dataDir, config.security.pepperFile);
+  const hasher = new SecretHasher(readOrCreatePepper(pepperPath));
+  // Every node must hash keys with the same pepper, or a key would work on some nodes and not on
+  // others. The database keeps a keyed fingerprint of the first one (it reveals nothing of it).
+  const fingerprint = hasher.hash('dakiya:pepper-fingerprint');
+  if ((await store.ensureSetting('pepper_fingerprint', fingerprint)) !== fingerprint) {
+    await store.close();
+    throw new Error(`the pepper file ${pepperPath} is not the one this database was set up with, so no API key or operator token would verify: give every node the same pepper file (security.pepperFile / DAKIYA_SECURITY_PEPPER_FILE)`);
+  }
   const profiles = new SendingProfileCache(store, clock);
   const auth = new AuthService({ store, hasher, clock });
   const admin = new AdminService({ store, hasher, clock, ids, profiles, auth });
@@ -67,7 +75,7 @@ export async function openStore(config: Readonly<Config>, dataDir = resolve(conf
     });
   }
   mkdirSync(dataDir, { recursive: true });
-  return SqliteStore.open({ filename: join(dataDir, sqlite.filename), synchronous: sqlite.synchronous, groupCommit });
+  return SqliteStore.open({ filename: resolve(dataDir, sqlite.filename), synchronous: sqlite.synchronous, groupCommit });
 }
 
 /** The pepper lives beside the database, not in it: a copied database alone cannot verify keys. */
@@ -192,6 +200,7 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
   })]));
   dispatchLease = new LeaseKeeper(`channel:${channel.name}`, nodeId, store, leaseOptions, {
     onAcquired: async () => {
+      metrics.leaseHeld.set({ lease: `channel:${channel.name}` }, 1);
       const recovered = await store.recoverInDoubt(clock.now());
       if (recovered.length > 0) logger.warn({ count: recovered.length }, 'in-doubt submissions of the previous holder resolved');
       metrics.recordTransitions(recovered);
@@ -201,7 +210,6 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
         }
       }
       for (const w of workers.values()) w.start();
-      metrics.leaseHeld.set({ lease: `channel:${channel.name}` }, 1);
       logger.info({ lease: `channel:${channel.name}`, node: nodeId }, 'dispatch lease acquired');
     },
     onLost: async () => {

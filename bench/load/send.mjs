@@ -1,14 +1,17 @@
 // send: single POST /v1/sms/send over 50 keep-alive connections for 10 s after a 2 s warm-up.
 // Counts only 202s (any other status fails the run), checks the balance moved by that many credits
 // (each 202 was committed), and reports accepted/s, p50/p99 latency and the gateway's CPU use.
+// BENCH_NODES=N (run.mjs --nodes, PostgreSQL only) starts N gateways on one database and splits
+// the connections across them; BENCH_PG_DATA (run.mjs's own cluster) adds the database's CPU use.
 import autocannon from 'autocannon';
 import { createBenchAccount, indianNumbers, message } from '../lib/bench-account.mjs';
 import { startGateway } from '../lib/gateway-process.mjs';
 import { closeAgent, expectStatus, request } from '../lib/http-json.mjs';
-import { cpuSeconds } from '../lib/proc-stats.mjs';
+import { allProcesses, cpuMeter, cpuSeconds, postgresCpu, postmasterPid } from '../lib/proc-stats.mjs';
 import { log, markProfileWindows, monotonicUs, percentile, round, runBench } from '../lib/report.mjs';
 
 const connections = Number(process.env.BENCH_SEND_CONNECTIONS ?? 50);
+const nodes = Number(process.env.BENCH_NODES ?? 1);
 const warmupSeconds = Number(process.env.BENCH_SEND_WARMUP_S ?? 2);
 const seconds = Number(process.env.BENCH_SEND_DURATION_S ?? 10);
 const credits = 100_000_000;
@@ -21,7 +24,7 @@ const scheduleAheadS = Number(process.env.BENCH_SEND_SCHEDULE_AHEAD_S ?? 0);
  * arrived within `durationS` of the start. (autocannon's wall time also covers waiting out the
  * requests in flight at the end, so it is not the denominator.)
  */
-function load(gateway, apiKey, bodies, durationS) {
+function load(gateway, apiKey, bodies, durationS, connectionCount) {
   const latencies = [];
   const statuses = new Map();
   let inWindow = 0;
@@ -30,7 +33,7 @@ function load(gateway, apiKey, bodies, durationS) {
     const windowEnd = started + durationS * 1000;
     const instance = autocannon({
       url: gateway.url,
-      connections,
+      connections: connectionCount,
       pipelining: 1,
       duration: durationS,
       timeout: 10,
@@ -51,6 +54,24 @@ function load(gateway, apiKey, bodies, durationS) {
   });
 }
 
+/** One load phase on every node at once: `connections` split across them, results merged. */
+async function loadAll(gateways, apiKey, bodiesPerNode, durationS) {
+  const runs = await Promise.all(gateways.map((g, i) => {
+    const share = Math.floor(connections / gateways.length) + (i < connections % gateways.length ? 1 : 0);
+    return load(g, apiKey, bodiesPerNode[i], durationS, share);
+  }));
+  const statuses = new Map();
+  for (const r of runs) for (const [code, n] of r.statuses) statuses.set(code, (statuses.get(code) ?? 0) + n);
+  return {
+    result: { errors: runs.reduce((a, r) => a + r.result.errors, 0), timeouts: runs.reduce((a, r) => a + r.result.timeouts, 0) },
+    latencies: runs.flatMap((r) => r.latencies),
+    statuses,
+    inWindow: runs.reduce((a, r) => a + r.inWindow, 0),
+    perNode: runs.map((r) => r.inWindow),
+    wallS: Math.max(...runs.map((r) => r.wallS)),
+  };
+}
+
 function check(run, phase) {
   const { result, statuses } = run;
   const others = [...statuses].filter(([code]) => code !== 202);
@@ -61,23 +82,37 @@ function check(run, phase) {
 }
 
 await runBench('send', 90_000, async () => {
-  const gateway = await startGateway();
+  if (!Number.isInteger(nodes) || nodes < 1) throw new Error(`BENCH_NODES must be a whole number ≥ 1, not ${process.env.BENCH_NODES}`);
+  if (nodes > 1 && !process.env.BENCH_PG_URL) throw new Error('several nodes need PostgreSQL (run.mjs --store postgres): SQLite is one node\'s file');
+  if (connections < nodes) throw new Error(`${connections} connections cannot be split across ${nodes} nodes`);
+  const postmaster = process.env.BENCH_PG_DATA ? postmasterPid(process.env.BENCH_PG_DATA) : undefined;
+  if (process.env.BENCH_PG_DATA && postmaster === undefined) log(`no postmaster.pid in ${process.env.BENCH_PG_DATA}: the database's CPU is not measured`);
+  const gateways = [];
   try {
-    const account = await createBenchAccount(gateway, credits);
+    // The first node alone migrates the empty schema and registers the admin token; the others join it.
+    gateways.push(await startGateway());
+    const [first] = gateways;
+    gateways.push(...await Promise.all(Array.from({ length: nodes - 1 }, () => startGateway({ join: first }))));
+    const account = await createBenchAccount(first, credits);
     const scheduled = scheduleAheadS > 0 ? { schedule_at: new Date(Date.now() + scheduleAheadS * 1000).toISOString() } : {};
-    const bodies = indianNumbers(256).map((to) => JSON.stringify({ ...message, ...scheduled, to }));
+    // Distinct recipients on every node too.
+    const bodiesPerNode = gateways.map((_, i) => indianNumbers(256, i * 256).map((to) => JSON.stringify({ ...message, ...scheduled, to })));
 
-    log(`warm-up ${warmupSeconds} s, ${connections} connections`);
-    const warm = check(await load(gateway, account.apiKey, bodies, warmupSeconds), 'warm-up');
+    log(`warm-up ${warmupSeconds} s, ${connections} connections${nodes > 1 ? ` across ${nodes} nodes` : ''}`);
+    const warm = check(await loadAll(gateways, account.apiKey, bodiesPerNode, warmupSeconds), 'warm-up');
 
-    const cpu0 = cpuSeconds(gateway.pid);
+    const cpu0 = gateways.map((g) => cpuSeconds(g.pid));
+    const dbMeter = postmaster === undefined ? undefined : cpuMeter(() => postgresCpu(postmaster, allProcesses()));
     const from = monotonicUs();
-    const run = await load(gateway, account.apiKey, bodies, seconds);
+    const run = await loadAll(gateways, account.apiKey, bodiesPerNode, seconds);
     markProfileWindows([[from, monotonicUs()]]);
-    const cpu = cpuSeconds(gateway.pid) - cpu0;
+    const cpuPerNode = gateways.map((g, i) => cpuSeconds(g.pid) - cpu0[i]);
+    const cpu = cpuPerNode.reduce((a, b) => a + b, 0);
+    const dbCpu = dbMeter?.();
     const accepted = check(run, 'measured run');
 
-    const balance = expectStatus(await request(`${gateway.url}/v1/account/balance`, { token: account.apiKey }), 200, 'balance');
+    // Every node debits the one shared balance; any node can read it.
+    const balance = expectStatus(await request(`${first.url}/v1/account/balance`, { token: account.apiKey }), 200, 'balance');
     const left = balance.balances.find((b) => b.route === 'transactional')?.credits;
     // Requests still in flight when autocannon stops are committed but never counted: at most one
     // per connection per phase. Fewer debits than 202s would mean a 202 without a commit.
@@ -90,14 +125,19 @@ await runBench('send', 90_000, async () => {
     const rate = run.inWindow / seconds;
     log(`max latency ${sorted.at(-1)?.toFixed(1)} ms, p99.9 ${percentile(sorted, 99.9).toFixed(1)} ms`);
     log(`${run.inWindow} accepted in the ${seconds} s window = ${Math.round(rate)}/s (${accepted} in ${run.wallS.toFixed(2)} s with the tail); server used ${(cpu / run.wallS).toFixed(2)} cores`);
+    if (nodes > 1) log(`per node: ${gateways.map((_, i) => `${Math.round(run.perNode[i] / seconds)}/s on ${(cpuPerNode[i] / run.wallS).toFixed(2)} cores`).join('; ')}`);
+    if (dbCpu !== undefined) log(`PostgreSQL used ${(dbCpu / run.wallS).toFixed(2)} cores`);
     return [
       { metric: 'accepted_per_s', value: round(rate), unit: 'msg/s' },
       { metric: 'latency_p50', value: round(percentile(sorted, 50), 3), unit: 'ms' },
       { metric: 'latency_p99', value: round(percentile(sorted, 99), 3), unit: 'ms' },
       { metric: 'server_cpu', value: round(cpu / run.wallS, 3), unit: 'cores' },
+      ...(dbCpu === undefined ? [] : [{ metric: 'db_cpu', value: round(dbCpu / run.wallS, 3), unit: 'cores' }]),
     ];
   } finally {
     closeAgent();
-    await gateway.stop();
+    // The nodes that joined first, then the one whose schema it is (its stop() drops the schema).
+    await Promise.all(gateways.slice(1).map((g) => g.stop()));
+    await gateways[0]?.stop();
   }
 });

@@ -3,7 +3,7 @@
 // to run once before rolling out a new version to several nodes. `dakiya store copy --to
 // postgres://…` moves a SQLite deployment into a fresh PostgreSQL database.
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Command } from 'commander';
 import pg from 'pg';
@@ -40,7 +40,7 @@ async function copyStore(config: Readonly<Config>, to: string, json: boolean): P
     throw new Error('--to expects a PostgreSQL URL: postgres://user:password@host:port/database (or postgresql://…)');
   }
   const dataDir = resolve(config.dataDir);
-  const file = join(dataDir, config.store.sqlite.filename);
+  const file = resolve(dataDir, config.store.sqlite.filename);
   if (!existsSync(file)) {
     throw new Error(`no SQLite database at ${file}: point --data-dir (or DAKIYA_DATA_DIR) at the data dir of the deployment to copy`);
   }
@@ -61,7 +61,7 @@ async function copyStore(config: Readonly<Config>, to: string, json: boolean): P
       migrate: async () => { await (await openStore({ ...config, store: { ...config.store, url: to } })).close(); },
       ...(!json && { onProgress: progressPrinter() }),
     });
-    const pepperFile = join(dataDir, config.security.pepperFile);
+    const pepperFile = resolve(dataDir, config.security.pepperFile);
     print(json, copyReportJson({ source: file, target, pepperFile, report }), copyReportText({ source: file, target, pepperFile, report }));
   } finally {
     sqlite.close();

@@ -25,7 +25,7 @@ export const ConfigSchema = section({
       description: 'PostgreSQL connection URL (postgres://user:password@host:port/db); when unset, SQLite in dataDir. Several nodes may share one database.',
     })),
     sqlite: section({
-      filename: Type.String({ default: 'dakiya.db', description: 'Database file name, relative to dataDir.' }),
+      filename: Type.String({ default: 'dakiya.db', description: 'Database file: absolute, or relative to dataDir.' }),
       synchronous: Type.Union([Type.Literal('full'), Type.Literal('normal')], {
         default: 'full',
         description: "SQLite synchronous mode: 'full' survives power loss, 'normal' only a process crash.",
@@ -60,7 +60,7 @@ export const ConfigSchema = section({
   security: section({
     pepperFile: Type.String({
       default: 'pepper',
-      description: 'Secret for keyed hashes of API keys, relative to dataDir; created on first start with mode 0600.',
+      description: 'Secret for keyed hashes of API keys and tokens: absolute, or relative to dataDir; created on first start with mode 0600. Every node on one database needs the same file.',
     }),
     adminToken: Type.Optional(Type.String({ minLength: 1, description: 'Fixed operator token for the admin API; when unset, one is generated on first start.' })),
   }),

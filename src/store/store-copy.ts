@@ -41,10 +41,10 @@ export interface StoreCopyReport {
   replacedRoutes: number;
 }
 
-// Every command that opens the core (even a listing) seeds the default routes into an empty
-// database, so a target holding only routes is still fresh; the source's routes, with the
-// operator's prices, replace them.
-const seeded = new Set(['routes']);
+// Every command that opens the core (even a listing) seeds the default routes and the pepper's
+// fingerprint into an empty database, so a target holding only those is still fresh; the source's
+// routes (with the operator's prices) and settings (its pepper's fingerprint) replace them.
+const seeded = new Set(['routes', 'settings']);
 
 export async function copySqliteToPostgres(options: StoreCopyOptions): Promise<StoreCopyReport> {
   const { sqlite, pool, migrate, onProgress } = options;
@@ -69,6 +69,7 @@ export async function copySqliteToPostgres(options: StoreCopyOptions): Promise<S
       await client.query(`LOCK TABLE ${plan.map((t) => quote(t.name)).join(', ')} IN EXCLUSIVE MODE`);
       await refuseOccupied(client, tables);
       const replacedRoutes = plan.some((t) => t.name === 'routes') ? (await client.query('DELETE FROM routes')).rowCount ?? 0 : 0;
+      if (plan.some((t) => t.name === 'settings')) await client.query('DELETE FROM settings');
 
       const names = plan.map((t) => t.name);
       const source = await readTotals(async (sql) => sqlite.prepare(sql).all() as Array<Record<string, unknown>>, names);

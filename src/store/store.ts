@@ -210,6 +210,10 @@ export interface Store {
   /** Earliest due_at among waiting messages of a lane, to sleep until then. */
   nextDueAt(lane: Lane): Promise<number | undefined>;
 
+  // the deployment
+  /** Stores `value` under `key` unless a value is already there; answers the stored value. */
+  ensureSetting(key: string, value: string): Promise<string>;
+
   // coordination between nodes
   /** Resolves when the database answers; rejects with StoreUnavailableError when it does not. */
   ping(): Promise<void>;

@@ -20,7 +20,7 @@ import { startTestGateway, type TestGateway } from '../fixtures/test-gateway.ts'
 import { bulk, promotional, sandbox, transactional } from '../dialects/native-v1/sample-requests.ts';
 
 const bin = join(import.meta.dirname, '..', '..', 'bin', 'dakiya.js');
-const copiedTables = ['operator_tokens', 'accounts', 'api_keys', 'routes', 'balances', 'ledger', 'sender_ids', 'templates', 'dnd', 'batches', 'messages', 'idempotency_keys'];
+const copiedTables = ['operator_tokens', 'accounts', 'api_keys', 'routes', 'balances', 'ledger', 'sender_ids', 'templates', 'dnd', 'batches', 'messages', 'idempotency_keys', 'settings'];
 
 /** Runs the CLI on a data dir with no DAKIYA_STORE_URL (unless `env` gives one), so the store is the SQLite file. */
 function dakiya(dataDir: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -248,7 +248,7 @@ test('refuses to copy into a database that holds a deployment, and changes nothi
   assert.deepEqual(await targetCounts(targetUrl), before);
 });
 
-test('replaces the default routes a command seeded into an otherwise empty target', async () => {
+test('replaces the default routes and settings a command seeded into an otherwise empty target', async () => {
   const url = await freshSchemaUrl();
   const seeded = await dakiya(source.dataDir, ['routes', '--json'], { DAKIYA_STORE_URL: url });
   assert.equal(seeded.code, 0, seeded.stderr);

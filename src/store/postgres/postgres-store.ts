@@ -268,6 +268,10 @@ export class PostgresStore implements Store {
     return (await this.#get<{ due: number | null }>("SELECT MIN(due_at) AS due FROM messages WHERE lane = $1 AND status IN ('QUEUED', 'SCHEDULED')", lane))?.due ?? undefined;
   }
 
+  async ensureSetting(key: string, value: string): Promise<string> {
+    await this.#run('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', key, value);
+    return (await this.#get<{ value: string }>('SELECT value FROM settings WHERE key = $1', key))!.value;
+  }
   async ping(): Promise<void> {
     await this.#all('SELECT 1 AS one');
   }

@@ -243,6 +243,10 @@ export class SqliteStore implements Store {
     return this.#writer.nextDueAt(lane);
   }
 
+  async ensureSetting(key: string, value: string): Promise<string> {
+    this.#run('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING', key, value);
+    return this.#get<{ value: string }>('SELECT value FROM settings WHERE key = ?', key)!.value;
+  }
   async ping(): Promise<void> {
     this.#get('SELECT 1 AS one');
   }

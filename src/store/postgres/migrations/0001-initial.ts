@@ -138,6 +138,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       token bigint NOT NULL,
       expires_at bigint NOT NULL
     );
+    -- Facts about the deployment itself, e.g. the fingerprint of the pepper its keys were hashed with.
+    CREATE TABLE settings (
+      key text PRIMARY KEY,
+      value text NOT NULL
+    );
     -- Request counts per API key and rate-limit window, shared by every node.
     CREATE TABLE rate_windows (
       key_id text NOT NULL,

@@ -151,6 +151,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('expires_at', 'integer', (c) => c.notNull())
     .execute();
 
+  // Facts about the deployment itself, e.g. the fingerprint of the pepper its keys were hashed with.
+  await db.schema.createTable('settings')
+    .addColumn('key', 'text', (c) => c.primaryKey())
+    .addColumn('value', 'text', (c) => c.notNull())
+    .execute();
+
   // Request counts per API key and rate-limit window, shared by every node on the database.
   await db.schema.createTable('rate_windows')
     .addColumn('key_id', 'text', (c) => c.notNull())
