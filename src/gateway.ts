@@ -201,6 +201,7 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
   dispatchLease = new LeaseKeeper(`channel:${channel.name}`, nodeId, store, leaseOptions, {
     onAcquired: async () => {
       metrics.leaseHeld.set({ lease: `channel:${channel.name}` }, 1);
+      metrics.leaseAcquiredAt.set({ lease: `channel:${channel.name}` }, Date.now());
       const recovered = await store.recoverInDoubt(clock.now());
       if (recovered.length > 0) logger.warn({ count: recovered.length }, 'in-doubt submissions of the previous holder resolved');
       metrics.recordTransitions(recovered);
@@ -240,6 +241,8 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
     config, logger, clock, metrics, send, reports: new ReportService(store), admin: core.admin, auth: core.auth,
     ready: () => ready && storeUp, limiter, api: role !== 'worker',
   });
+  // Work accepted by another node wakes this node's dispatchers at once (when the store can tell).
+  const unsubscribe = works ? store.onWork?.((lane) => workers.get(lane)?.wake()) : undefined;
   if (works) {
     await dispatchLease.start();
     await housekeepingLease.start();
@@ -260,6 +263,7 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
       stopping ??= (async () => {
         ready = false;
         clearInterval(health);
+        unsubscribe?.();
         await housekeepingLease.stop();
         await http.close();
         await dispatchLease.stop();

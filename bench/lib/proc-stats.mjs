@@ -55,22 +55,55 @@ export function postgresCpu(postmaster, processes = allProcesses()) {
 
 /**
  * Follows a changing set of processes (`sample()` returns Map<pid, CPU seconds so far>) and, when
- * stopped, says how many CPU seconds they used in between. Sampled every `everyMs`, so a process
- * that exits meanwhile loses at most its last interval; one that appears after the start counts
- * from zero (it was born during the measurement).
+ * stopped, says how many CPU seconds they used in between, in all and by `kind(pid)`. Sampled
+ * every `everyMs`, so a process that exits meanwhile loses at most its last interval; one that
+ * appears after the start counts from zero (it was born during the measurement).
+ * @returns {() => { used: number, byKind: Map<string, number> }}
  */
-export function cpuMeter(sample, everyMs = 250) {
+export function cpuMeter(sample, kind = () => 'all', everyMs = 250) {
   const first = new Map(sample());
   const last = new Map(first);
-  const tick = () => { for (const [pid, cpu] of sample()) last.set(pid, cpu); };
+  const kinds = new Map();
+  const tick = () => {
+    for (const [pid, cpu] of sample()) {
+      last.set(pid, cpu);
+      if (!kinds.has(pid)) kinds.set(pid, kind(pid));
+    }
+  };
+  tick();
   const timer = setInterval(tick, everyMs);
   return () => {
     clearInterval(timer);
     tick();
     let used = 0;
-    for (const [pid, cpu] of last) used += cpu - (first.get(pid) ?? 0);
-    return used;
+    const byKind = new Map();
+    for (const [pid, cpu] of last) {
+      const d = cpu - (first.get(pid) ?? 0);
+      used += d;
+      const k = kinds.get(pid) ?? 'exited';
+      byKind.set(k, (byKind.get(k) ?? 0) + d);
+    }
+    return { used, byKind };
   };
+}
+
+/**
+ * What a PostgreSQL server process is, from the title it gives itself: "backend" for a client
+ * connection ("postgres: dakiya postgres 127.0.0.1(41234) idle"), else the auxiliary process's
+ * name ("walwriter", "checkpointer", "autovacuum worker"...), "postmaster" for the server itself.
+ */
+const auxiliaries = ['autovacuum launcher', 'autovacuum worker', 'background writer', 'checkpointer', 'walwriter', 'logical replication', 'parallel worker', 'archiver', 'startup'];
+
+export function postgresKind(pid) {
+  try {
+    const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0+$/, '').replace(/\0/g, ' ');
+    if (!cmd.startsWith('postgres: ')) return 'postmaster';
+    const title = cmd.slice('postgres: '.length).trim();
+    if (/\d+\.\d+\.\d+\.\d+\(\d+\)|\[local\]/.test(title)) return 'backend';
+    return auxiliaries.find((name) => title.startsWith(name)) ?? title.split(' ')[0];
+  } catch {
+    return 'exited';
+  }
 }
 
 /** VmRSS (now) and VmHWM (peak so far) in MiB. */

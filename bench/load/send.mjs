@@ -7,7 +7,7 @@ import autocannon from 'autocannon';
 import { createBenchAccount, indianNumbers, message } from '../lib/bench-account.mjs';
 import { startGateway } from '../lib/gateway-process.mjs';
 import { closeAgent, expectStatus, request } from '../lib/http-json.mjs';
-import { allProcesses, cpuMeter, cpuSeconds, postgresCpu, postmasterPid } from '../lib/proc-stats.mjs';
+import { allProcesses, cpuMeter, cpuSeconds, postgresCpu, postgresKind, postmasterPid } from '../lib/proc-stats.mjs';
 import { log, markProfileWindows, monotonicUs, percentile, round, runBench } from '../lib/report.mjs';
 
 const connections = Number(process.env.BENCH_SEND_CONNECTIONS ?? 50);
@@ -102,13 +102,17 @@ await runBench('send', 90_000, async () => {
     const warm = check(await loadAll(gateways, account.apiKey, bodiesPerNode, warmupSeconds), 'warm-up');
 
     const cpu0 = gateways.map((g) => cpuSeconds(g.pid));
-    const dbMeter = postmaster === undefined ? undefined : cpuMeter(() => postgresCpu(postmaster, allProcesses()));
+    const dbMeter = postmaster === undefined ? undefined : cpuMeter(() => postgresCpu(postmaster, allProcesses()), postgresKind);
+    const client0 = process.cpuUsage();
     const from = monotonicUs();
     const run = await loadAll(gateways, account.apiKey, bodiesPerNode, seconds);
     markProfileWindows([[from, monotonicUs()]]);
     const cpuPerNode = gateways.map((g, i) => cpuSeconds(g.pid) - cpu0[i]);
     const cpu = cpuPerNode.reduce((a, b) => a + b, 0);
-    const dbCpu = dbMeter?.();
+    const clientUsage = process.cpuUsage(client0);
+    const clientCpu = (clientUsage.user + clientUsage.system) / 1e6;
+    const db = dbMeter?.();
+    const dbCpu = db?.used;
     const accepted = check(run, 'measured run');
 
     // Every node debits the one shared balance; any node can read it.
@@ -126,7 +130,11 @@ await runBench('send', 90_000, async () => {
     log(`max latency ${sorted.at(-1)?.toFixed(1)} ms, p99.9 ${percentile(sorted, 99.9).toFixed(1)} ms`);
     log(`${run.inWindow} accepted in the ${seconds} s window = ${Math.round(rate)}/s (${accepted} in ${run.wallS.toFixed(2)} s with the tail); server used ${(cpu / run.wallS).toFixed(2)} cores`);
     if (nodes > 1) log(`per node: ${gateways.map((_, i) => `${Math.round(run.perNode[i] / seconds)}/s on ${(cpuPerNode[i] / run.wallS).toFixed(2)} cores`).join('; ')}`);
-    if (dbCpu !== undefined) log(`PostgreSQL used ${(dbCpu / run.wallS).toFixed(2)} cores`);
+    if (db) {
+      const parts = [...db.byKind].filter(([, c]) => c >= 0.01 * run.wallS).sort((a, b) => b[1] - a[1]);
+      log(`PostgreSQL used ${(db.used / run.wallS).toFixed(2)} cores (${parts.map(([k, c]) => `${k} ${(c / run.wallS).toFixed(2)}`).join(', ')})`);
+    }
+    log(`load generator (this process) used ${(clientCpu / run.wallS).toFixed(2)} cores`);
     return [
       { metric: 'accepted_per_s', value: round(rate), unit: 'msg/s' },
       { metric: 'latency_p50', value: round(percentile(sorted, 50), 3), unit: 'ms' },

@@ -215,6 +215,12 @@ export interface Store {
   ensureSetting(key: string, value: string): Promise<string>;
 
   // coordination between nodes
+  /**
+   * Calls `listener` when any process accepts work for a lane, so a dispatcher on another node
+   * wakes at once instead of at its next poll. Returns the unsubscribe. Optional: a store used by
+   * one process (SQLite) has nothing to add to the in-process wake-up.
+   */
+  onWork?(listener: (lane: Lane) => void): () => void;
   /** Resolves when the database answers; rejects with StoreUnavailableError when it does not. */
   ping(): Promise<void>;
   /**

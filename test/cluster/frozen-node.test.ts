@@ -8,7 +8,7 @@ import { type Accepted, pour, verifyCredits, waitAllFinal } from '../fixtures/lo
 import { dispatcher, metric, type NodeCluster, startNodes } from '../fixtures/node-cluster.ts';
 import { freshSchemaUrl } from '../fixtures/postgres.ts';
 
-const ttlMs = 2000;
+const ttlMs = 3000;
 const renewMs = 250;
 const initialCredits = 10_000_000;
 let cluster: NodeCluster | undefined;
@@ -50,13 +50,30 @@ test('a node frozen past its lease is fenced out and submits nothing after wakin
   await new Promise((r) => setTimeout(r, ttlMs));
   const wokenAt = Date.now();
   nodes[frozen]!.child.kill('SIGCONT');
-  // Give the woken node time to do whatever it would: renew, dispatch what it had claimed.
-  await new Promise((r) => setTimeout(r, ttlMs));
-
-  const lastSubmit = await metric(nodes[frozen]!, 'dakiya_channel_last_submit_timestamp_ms');
-  assert.ok(lastSubmit > 0 && lastSubmit < wokenAt, `the woken node handed nothing to its channel after waking (last at ${lastSubmit}, woken at ${wokenAt})`);
-  assert.equal(await metric(nodes[frozen]!, 'dakiya_lease_held', { lease: 'channel:sandbox' }), 0, 'the woken node knows it lost the lease');
-  assert.equal(await metric(nodes[other]!, 'dakiya_lease_held', { lease: 'channel:sandbox' }), 1);
+  // Watch the woken node for a while: it renews, finds the lease gone, and must not hand anything
+  // to its channel meanwhile. (On a loaded machine the other node may in turn miss a renewal and the
+  // woken node win the lease back legitimately, with a new token: submissions after that are fine.)
+  const lease = { lease: 'channel:sandbox' };
+  let violation: string | undefined;
+  for (const until = Date.now() + ttlMs; Date.now() < until && !violation;) {
+    const [lastSubmit, acquiredAt] = await Promise.all([
+      metric(nodes[frozen]!, 'dakiya_channel_last_submit_timestamp_ms'), metric(nodes[frozen]!, 'dakiya_lease_acquired_timestamp_ms', lease),
+    ]);
+    if (lastSubmit >= wokenAt && acquiredAt < wokenAt) violation = `handed messages to its channel at ${lastSubmit}, woken at ${wokenAt}, without winning the lease again`;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  assert.equal(violation, undefined);
+  const [lastSubmit, acquiredAt] = await Promise.all([
+    metric(nodes[frozen]!, 'dakiya_channel_last_submit_timestamp_ms'), metric(nodes[frozen]!, 'dakiya_lease_acquired_timestamp_ms', lease),
+  ]);
+  assert.ok(lastSubmit > 0, 'the node was dispatching before it froze');
+  if (acquiredAt < wokenAt) {
+    assert.ok(lastSubmit < wokenAt, `nothing handed over after waking (last at ${lastSubmit}, woken at ${wokenAt})`);
+    assert.equal(await metric(nodes[frozen]!, 'dakiya_lease_held', lease), 0, 'the woken node knows it lost the lease');
+  } else {
+    t.diagnostic(`the woken node won the lease back at ${acquiredAt} (woken at ${wokenAt}): the other node missed a renewal`);
+  }
+  assert.equal((await Promise.all(nodes.map((n) => metric(n, 'dakiya_lease_held', lease)))).reduce((a, b) => a + b, 0), 1, 'one holder');
 
   stop = true;
   await Promise.all(loops);

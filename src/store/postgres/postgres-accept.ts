@@ -140,6 +140,7 @@ function encode(request: AcceptRequest): Record<string, unknown> {
     now: first?.createdAt ?? batch?.createdAt ?? 0,
     note: `${messages.length} message(s)`,
     ledger_message_id: single,
+    lanes: [...new Set(messages.map((m) => m.lane))],
     batch_id: batch?.id ?? null,
     ...(batch && {
       batch: {

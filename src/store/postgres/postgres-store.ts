@@ -16,6 +16,7 @@ import type {
 import { PostgresAccept, type PostgresGroupCommitOptions } from './postgres-accept.ts';
 import { createPool, migratePostgres, type PostgresOptions, translate } from './postgres-database.ts';
 import { PostgresMessageWriter, transaction } from './postgres-message-writer.ts';
+import { WorkListener } from './postgres-work-listener.ts';
 
 export interface PostgresStoreOptions extends PostgresOptions {
   groupCommit: PostgresGroupCommitOptions;
@@ -28,6 +29,8 @@ export class PostgresStore implements Store {
   #writer: PostgresMessageWriter;
   #closed = false;
 
+  #work: WorkListener;
+
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
     const pool = createPool(options);
     try {
@@ -36,11 +39,12 @@ export class PostgresStore implements Store {
       await pool.end();
       throw error;
     }
-    return new PostgresStore(pool, options.groupCommit);
+    return new PostgresStore(pool, options.groupCommit, new WorkListener(options.url));
   }
 
-  private constructor(pool: pg.Pool, groupCommit: PostgresGroupCommitOptions) {
+  private constructor(pool: pg.Pool, groupCommit: PostgresGroupCommitOptions, work: WorkListener) {
     this.#pool = pool;
+    this.#work = work;
     this.#accept = new PostgresAccept(pool, groupCommit);
     this.#writer = new PostgresMessageWriter(pool);
   }
@@ -53,6 +57,7 @@ export class PostgresStore implements Store {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#work.close();
     await this.#accept.drain();
     await this.#pool.end();
   }
@@ -271,6 +276,9 @@ export class PostgresStore implements Store {
   async ensureSetting(key: string, value: string): Promise<string> {
     await this.#run('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', key, value);
     return (await this.#get<{ value: string }>('SELECT value FROM settings WHERE key = $1', key))!.value;
+  }
+  onWork(listener: (lane: Lane) => void): () => void {
+    return this.#work.subscribe(listener);
   }
   async ping(): Promise<void> {
     await this.#all('SELECT 1 AS one');

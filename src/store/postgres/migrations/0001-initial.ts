@@ -211,6 +211,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
             RAISE EXCEPTION 'idempotency key stored concurrently' USING ERRCODE = 'DK001';
           END IF;
         END IF;
+        -- Wake the node that dispatches these lanes (LISTEN dakiya_work): it need not wait for its poll.
+        PERFORM pg_notify('dakiya_work', current_schema() || ':' || lane) FROM jsonb_array_elements_text(r->'lanes') AS lane;
         results := results || '{"ok":true}'::jsonb;
       END LOOP;
       RETURN to_jsonb(results);
