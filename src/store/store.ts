@@ -232,11 +232,11 @@ export interface Store {
   /** Gives the lease up at once (clean shutdown), if `holder` still holds it with `token`. */
   releaseLease(name: string, holder: string, token: number): Promise<void>;
   /**
-   * Adds each key's requests counted on this node since its last call to the window's shared
-   * count, and answers the totals across every node. Windows that ended are forgotten by
-   * purgeRateWindows.
+   * Takes up to `want` of a key's `limit` requests in a rate-limit window, for this node to hand
+   * out locally. Atomic across nodes: all grants of a window together never exceed the limit.
+   * Answers how many were granted (0 once the window is spent) and the window's total taken.
    */
-  addRateUsage(windowStart: number, usage: ReadonlyMap<string, number>): Promise<Map<string, number>>;
+  takeRateTokens(key: string, windowStart: number, want: number, limit: number): Promise<{ granted: number; total: number }>;
   purgeRateWindows(before: number): Promise<number>;
 }
 

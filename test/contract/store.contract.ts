@@ -304,14 +304,19 @@ export function storeContract(name: string, fresh: () => Promise<() => Promise<S
       assert.equal(await balance(), 9);
     });
 
-    test('rate usage adds up across handles per key and window', async () => {
+    test('rate tokens are granted across handles up to the limit of each key and window, never beyond', async () => {
       const other = await open();
       try {
         const w = 1_800_000_000_000;
-        assert.deepEqual(await store.addRateUsage(w, new Map([['k1', 3], ['k2', 1]])), new Map([['k1', 3], ['k2', 1]]));
-        assert.deepEqual(await other.addRateUsage(w, new Map([['k1', 4]])), new Map([['k1', 7]]));
-        assert.deepEqual(await store.addRateUsage(w + 60_000, new Map([['k1', 1]])), new Map([['k1', 1]]));
-        assert.equal(await store.purgeRateWindows(w + 60_000), 2);
+        assert.deepEqual(await store.takeRateTokens('k1', w, 4, 10), { granted: 4, total: 4 });
+        assert.deepEqual(await other.takeRateTokens('k1', w, 5, 10), { granted: 5, total: 9 });
+        assert.deepEqual(await store.takeRateTokens('k1', w, 5, 10), { granted: 1, total: 10 });
+        assert.deepEqual(await other.takeRateTokens('k1', w, 1, 10), { granted: 0, total: 10 });
+        assert.deepEqual(await store.takeRateTokens('k2', w, 3, 10), { granted: 3, total: 3 });
+        assert.deepEqual(await store.takeRateTokens('k1', w + 60_000, 2, 10), { granted: 2, total: 2 });
+        const racing = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? store : other).takeRateTokens('k3', w, 3, 50)));
+        assert.equal(racing.reduce((n, r) => n + r.granted, 0), 50);
+        assert.equal(await store.purgeRateWindows(w + 60_000), 3);
       } finally {
         await other.close();
       }

@@ -1,8 +1,8 @@
 // Per-key request limits (seed 004: 1,000 requests/minute by default), in fixed one-minute windows.
-// LocalRateLimiter counts in process memory (one node). SharedRateLimiter counts across every node
-// on one database: it checks locally against the last known total, sends its counts in the
-// background every `syncMs`, and near the limit checks each request against the database itself,
-// so the nodes together never let more than the limit through.
+// LocalRateLimiter counts in process memory (one node). SharedRateLimiter shares each window's
+// limit between every node on one database: a node takes a few requests at a time from the
+// database (atomically, never beyond the limit) and hands them out locally, so the nodes together
+// never let more than the limit through, however a burst is spread.
 import type { Clock } from '../../domain/clock.ts';
 import type { Store } from '../../store/store.ts';
 
@@ -56,27 +56,25 @@ export class LocalRateLimiter implements RateLimiter {
 
 interface KeyWindow {
   start: number;
-  /** The total across nodes the database last reported (our synced requests included). */
-  known: number;
-  /** Requests counted here and not yet added to the database. */
-  pending: number;
+  /** Requests this node was granted and has not handed out yet. */
+  tokens: number;
+  /** The window's total granted across nodes, as the database last said. */
+  taken: number;
+  /** The database said the window is spent. */
+  spent: boolean;
 }
+
+/** Most requests a node takes from the database at once; near the limit it takes one at a time. */
+const maxGrant = 100;
 
 export class SharedRateLimiter implements RateLimiter {
   #store: Store;
   #clock: Clock;
   #keys = new Map<string, KeyWindow>();
-  #timer: NodeJS.Timeout;
-  #syncing: Promise<void> | undefined;
-  /** Share of the limit above which each request is checked against the database. */
-  #exactAbove: number;
 
-  constructor(store: Store, clock: Clock, options: { syncMs?: number; exactAbove?: number } = {}) {
+  constructor(store: Store, clock: Clock) {
     this.#store = store;
     this.#clock = clock;
-    this.#exactAbove = options.exactAbove ?? 0.8;
-    this.#timer = setInterval(() => { this.#syncing ??= this.#sync().finally(() => { this.#syncing = undefined; }); }, options.syncMs ?? 200);
-    this.#timer.unref();
   }
 
   async check(id: string, limit: number): Promise<RateDecision> {
@@ -84,57 +82,23 @@ export class SharedRateLimiter implements RateLimiter {
     let w = this.#keys.get(id);
     if (!w || w.start !== start) {
       if (this.#keys.size > 100_000) this.#keys.clear();
-      w = { start, known: 0, pending: 0 };
+      w = { start, tokens: 0, taken: 0, spent: false };
       this.#keys.set(id, w);
     }
-    const used = w.known + w.pending;
-    if (used >= limit) return decide(used, limit, resetSeconds, false);
-    if (used + 1 <= limit * this.#exactAbove) {
-      w.pending++;
-      return decide(used + 1, limit, resetSeconds, true);
-    }
-    // Near the limit: add this request (and what is pending) in the database and judge by the
-    // total it answers; concurrent requests on every node each see a distinct total.
-    const add = w.pending + 1;
-    w.pending = 0;
-    let total: number;
-    try {
-      total = (await this.#store.addRateUsage(start, new Map([[id, add]]))).get(id) ?? add;
-    } catch (error) {
-      w.pending += add - 1;
-      throw error;
-    }
-    if (w.start === start) w.known = Math.max(w.known, total);
-    return decide(total, limit, resetSeconds, total <= limit);
-  }
-
-  async #sync(): Promise<void> {
-    const { start } = windowOf(this.#clock.now());
-    const usage = new Map<string, number>();
-    for (const [id, w] of this.#keys) {
-      if (w.start !== start) this.#keys.delete(id);
-      else if (w.pending > 0) usage.set(id, w.pending);
-    }
-    if (usage.size === 0) return;
-    for (const id of usage.keys()) this.#keys.get(id)!.pending -= usage.get(id)!;
-    try {
-      const totals = await this.#store.addRateUsage(start, usage);
-      for (const [id, total] of totals) {
-        const w = this.#keys.get(id);
-        if (w && w.start === start) w.known = Math.max(w.known, total);
+    for (;;) {
+      if (w.tokens > 0) {
+        w.tokens--;
+        return decide(w.taken - w.tokens, limit, resetSeconds, true);
       }
-    } catch {
-      // Not sent: count them again next time (the database may be down for a while).
-      for (const [id, n] of usage) {
-        const w = this.#keys.get(id);
-        if (w && w.start === start) w.pending += n;
-      }
+      if (w.spent || w.taken >= limit) return decide(limit, limit, resetSeconds, false);
+      // An eighth of what is left, so the nodes share the tail of the window fairly and the
+      // requests a node holds unused when the window ends stay few.
+      const want = Math.max(1, Math.min(maxGrant, Math.floor((limit - w.taken) / 8)));
+      const { granted, total } = await this.#store.takeRateTokens(id, start, want, limit);
+      if (w.start !== start) return decide(total, limit, resetSeconds, granted > 0);
+      w.tokens += granted;
+      w.taken = Math.max(w.taken, total);
+      if (granted === 0) w.spent = true;
     }
-  }
-
-  async close(): Promise<void> {
-    clearInterval(this.#timer);
-    await this.#syncing;
-    await this.#sync();
   }
 }

@@ -297,16 +297,9 @@ export class PostgresStore implements Store {
   async releaseLease(name: string, holder: string, token: number): Promise<void> {
     await this.#run('UPDATE leases SET expires_at = 0 WHERE name = $1 AND holder = $2 AND token = $3', name, holder, token);
   }
-  async addRateUsage(windowStart: number, usage: ReadonlyMap<string, number>): Promise<Map<string, number>> {
-    if (usage.size === 0) return new Map();
-    // Sorted keys: concurrent nodes lock the same rows in the same order.
-    const keys = [...usage.keys()].sort();
-    const rows = await this.#all<{ key_id: string; count: number }>(
-      `INSERT INTO rate_windows AS w (key_id, window_start, count)
-       SELECT k, $2::bigint, n FROM unnest($1::text[], $3::bigint[]) AS u(k, n)
-       ON CONFLICT (key_id, window_start) DO UPDATE SET count = w.count + excluded.count
-       RETURNING key_id, count`, keys, windowStart, keys.map((k) => usage.get(k)!));
-    return new Map(rows.map((r) => [r.key_id, r.count]));
+  async takeRateTokens(key: string, windowStart: number, want: number, limit: number): Promise<{ granted: number; total: number }> {
+    const row = await this.#get<{ granted: number; total: number }>('SELECT granted, total FROM dakiya_take_rate_tokens($1, $2, $3, $4)', key, windowStart, want, limit);
+    return { granted: row!.granted, total: row!.total };
   }
   async purgeRateWindows(before: number): Promise<number> {
     return this.#run('DELETE FROM rate_windows WHERE window_start < $1', before);

@@ -265,14 +265,13 @@ export class SqliteStore implements Store {
   async releaseLease(name: string, holder: string, token: number): Promise<void> {
     this.#run('UPDATE leases SET expires_at = 0 WHERE name = ? AND holder = ? AND token = ?', name, holder, token);
   }
-  async addRateUsage(windowStart: number, usage: ReadonlyMap<string, number>): Promise<Map<string, number>> {
-    const add = this.#db.prepare<[string, number, number], { count: number }>(
-      `INSERT INTO rate_windows (key_id, window_start, count) VALUES (?, ?, ?)
-       ON CONFLICT (key_id, window_start) DO UPDATE SET count = rate_windows.count + excluded.count RETURNING count`);
+  async takeRateTokens(key: string, windowStart: number, want: number, limit: number): Promise<{ granted: number; total: number }> {
     return this.#db.transaction(() => {
-      const totals = new Map<string, number>();
-      for (const [key, n] of usage) totals.set(key, add.get(key, windowStart, n)?.count ?? n);
-      return totals;
+      this.#run('INSERT INTO rate_windows (key_id, window_start, count) VALUES (?, ?, 0) ON CONFLICT DO NOTHING', key, windowStart);
+      const taken = this.#get<{ count: number }>('SELECT count FROM rate_windows WHERE key_id = ? AND window_start = ?', key, windowStart)!.count;
+      const granted = Math.max(0, Math.min(want, limit - taken));
+      if (granted > 0) this.#run('UPDATE rate_windows SET count = count + ? WHERE key_id = ? AND window_start = ?', granted, key, windowStart);
+      return { granted, total: taken + granted };
     }).immediate();
   }
   async purgeRateWindows(before: number): Promise<number> {

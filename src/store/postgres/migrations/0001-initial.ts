@@ -150,6 +150,20 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       count bigint NOT NULL,
       PRIMARY KEY (key_id, window_start)
     );
+    -- One round trip: take up to 'want' of the window's remaining requests, atomically.
+    CREATE FUNCTION dakiya_take_rate_tokens(k text, w bigint, want bigint, lim bigint, OUT granted bigint, OUT total bigint)
+    LANGUAGE plpgsql AS $fn$
+    DECLARE taken bigint;
+    BEGIN
+      INSERT INTO rate_windows (key_id, window_start, count) VALUES (k, w, 0) ON CONFLICT DO NOTHING;
+      SELECT count INTO taken FROM rate_windows WHERE key_id = k AND window_start = w FOR UPDATE;
+      granted := GREATEST(0, LEAST(want, lim - taken));
+      total := taken + granted;
+      IF granted > 0 THEN
+        UPDATE rate_windows SET count = total WHERE key_id = k AND window_start = w;
+      END IF;
+    END
+    $fn$;
     CREATE FUNCTION dakiya_now_ms() RETURNS bigint LANGUAGE sql VOLATILE AS
       $$ SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint $$;
   `.execute(db);
