@@ -86,6 +86,9 @@ export class SharedRateLimiter implements RateLimiter {
       this.#keys.set(id, w);
     }
     for (;;) {
+      // Handed out so far in this window (by every node, as far as this one knows); a limit the
+      // operator just lowered applies to tokens already taken, too.
+      if (w.taken - w.tokens >= limit) return decide(limit, limit, resetSeconds, false);
       if (w.tokens > 0) {
         w.tokens--;
         return decide(w.taken - w.tokens, limit, resetSeconds, true);
