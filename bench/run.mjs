@@ -153,7 +153,8 @@ function machineCpu() {
 }
 
 /**
- * Watches a run: CPU the machine spent outside the run's process group, in cores on average.
+ * Watches a run: CPU the machine spent outside the run's process group (and the runner's
+ * PostgreSQL cluster, which works for the run), in cores on average.
  * Sampled every 500 ms, so a process that lives less than that is missed.
  */
 function watchOthers(pgid, postmaster) {

@@ -105,8 +105,8 @@ export class PostgresAccept {
   /** Sends the requests in `order` (indexes into `requests`) and answers in the given order. */
   async #call(requests: readonly AcceptRequest[], order: readonly number[] = requests.map((_, i) => i)): Promise<Answer[]> {
     try {
-      const payload = JSON.stringify(order.map((i) => encode(requests[i]!)));
-      const result = await this.#pool.query<{ answers: Answer[] }>('SELECT dakiya_accept($1::jsonb) AS answers', [payload]);
+      const ordered = order.map((i) => requests[i]!);
+      const result = await this.#pool.query<{ answers: Answer[] }>(acceptSql, [JSON.stringify(ordered.map(encode)), ...messageColumns(ordered)]);
       const answers: Answer[] = new Array(requests.length);
       result.rows[0]!.answers.forEach((answer, k) => { answers[order[k]!] = answer; });
       return answers;
@@ -129,6 +129,22 @@ function toResult(answer: Answer): AcceptResult {
   return { ok: false, reason: 'idempotent_replay', stored: { requestHash: r.request_hash, statusCode: r.status_code, body: r.body } };
 }
 
+const acceptSql = `SELECT dakiya_accept($1::jsonb, ${Array.from({ length: 21 }, (_, i) => `$${i + 2}`).join(', ')}) AS answers`;
+
+/** The group's messages as one array per column, m_req naming each one's request (1-based). */
+function messageColumns(requests: readonly AcceptRequest[]): unknown[][] {
+  const cols: unknown[][] = Array.from({ length: 21 }, () => []);
+  requests.forEach((request, i) => {
+    for (const m of request.messages) {
+      const row = [i + 1, m.id, m.accountId, m.batchId, m.routeId, m.category, m.lane, m.recipient, m.sender, m.body, m.templateId,
+        m.encoding, m.segments, m.flash, m.credits, m.status, m.correlationId, m.dueAt, m.scheduledAt, m.expiresAt, m.createdAt];
+      for (let c = 0; c < 21; c++) cols[c]!.push(row[c]);
+    }
+  });
+  return cols;
+}
+
+/** A request's own facts (its messages travel as columns). */
 function encode(request: AcceptRequest): Record<string, unknown> {
   const { accountId, routeId, debit, messages, batch, idempotency } = request;
   const first = messages[0];
@@ -148,12 +164,6 @@ function encode(request: AcceptRequest): Record<string, unknown> {
         accepted_recipients: batch.acceptedRecipients, created_at: batch.createdAt, scheduled_at: batch.scheduledAt,
       },
     }),
-    messages: messages.map((m) => ({
-      id: m.id, account_id: m.accountId, batch_id: m.batchId, route_id: m.routeId, category: m.category, lane: m.lane,
-      recipient: m.recipient, sender: m.sender, body: m.body, template_id: m.templateId, encoding: m.encoding,
-      segments: m.segments, flash: m.flash, credits: m.credits, status: m.status, correlation_id: m.correlationId,
-      due_at: m.dueAt, scheduled_at: m.scheduledAt, expires_at: m.expiresAt, created_at: m.createdAt,
-    })),
     ...(idempotency && {
       idempotency_key: idempotency.key,
       request_hash: idempotency.response.requestHash,

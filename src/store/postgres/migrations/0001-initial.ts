@@ -170,19 +170,32 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   // One call commits a group of requests in order, each all or nothing by its own checks: an
   // Idempotency-Key already stored answers with the stored response, a balance that cannot cover
-  // the debit answers with the balance, and only then are ledger, batch, messages and key written.
+  // the debit answers with the balance, and only then are its ledger entry, batch, messages and key
+  // written. The group's messages come as one array per column (m_req: the request each belongs
+  // to, 1-based) and its ledger entries are collected, so each is one INSERT for the whole group.
   // A request whose key another transaction stored meanwhile raises 'DK001' so the caller retries
   // it alone (and then finds the stored response).
   await sql`
-    CREATE FUNCTION dakiya_accept(requests jsonb) RETURNS jsonb LANGUAGE plpgsql AS $fn$
+    CREATE FUNCTION dakiya_accept(
+      requests jsonb, m_req integer[], m_id text[], m_account text[], m_batch text[], m_route text[], m_category text[],
+      m_lane text[], m_recipient text[], m_sender text[], m_body text[], m_template text[], m_encoding text[],
+      m_segments integer[], m_flash boolean[], m_credits bigint[], m_status text[], m_correlation text[],
+      m_due bigint[], m_scheduled bigint[], m_expires bigint[], m_created bigint[]
+    ) RETURNS jsonb LANGUAGE plpgsql AS $fn$
     DECLARE
       r jsonb;
+      i integer := 0;
       stored record;
       debit bigint;
       current_balance bigint;
       results jsonb[] := '{}';
+      accepted boolean[] := array_fill(false, ARRAY[jsonb_array_length(requests)]);
+      l_account text[] := '{}'; l_route text[] := '{}'; l_amount bigint[] := '{}'; l_message text[] := '{}';
+      l_batch text[] := '{}'; l_note text[] := '{}'; l_at bigint[] := '{}';
+      lanes text[] := '{}';
     BEGIN
       FOR r IN SELECT value FROM jsonb_array_elements(requests) LOOP
+        i := i + 1;
         IF r ? 'idempotency_key' THEN
           SELECT request_hash, status_code, body INTO stored FROM idempotency_keys
             WHERE account_id = r->>'account_id' AND key = r->>'idempotency_key';
@@ -201,8 +214,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
           CONTINUE;
         END IF;
         IF debit <> 0 THEN
-          INSERT INTO ledger (account_id, route_id, amount, kind, message_id, batch_id, note, created_at)
-            VALUES (r->>'account_id', r->>'route_id', -debit, 'reserve', r->>'ledger_message_id', r->>'batch_id', r->>'note', (r->>'now')::bigint);
+          l_account := l_account || (r->>'account_id'); l_route := l_route || (r->>'route_id'); l_amount := l_amount || (-debit);
+          l_message := l_message || (r->>'ledger_message_id'); l_batch := l_batch || (r->>'batch_id');
+          l_note := l_note || (r->>'note'); l_at := l_at || (r->>'now')::bigint;
         END IF;
         IF r ? 'batch' THEN
           INSERT INTO batches (id, account_id, route_id, total_recipients, accepted_recipients, created_at, scheduled_at)
@@ -210,13 +224,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
             FROM jsonb_to_record(r->'batch') AS b(id text, account_id text, route_id text, total_recipients integer,
               accepted_recipients integer, created_at bigint, scheduled_at bigint);
         END IF;
-        INSERT INTO messages (id, account_id, batch_id, route_id, category, lane, recipient, sender, body, template_id,
-            encoding, segments, flash, credits, status, correlation_id, due_at, scheduled_at, expires_at, created_at)
-          SELECT id, account_id, batch_id, route_id, category, lane, recipient, sender, body, template_id,
-            encoding, segments, flash, credits, status, correlation_id, due_at, scheduled_at, expires_at, created_at
-          FROM jsonb_to_recordset(r->'messages') AS m(id text, account_id text, batch_id text, route_id text, category text,
-            lane text, recipient text, sender text, body text, template_id text, encoding text, segments integer, flash boolean,
-            credits bigint, status text, correlation_id text, due_at bigint, scheduled_at bigint, expires_at bigint, created_at bigint);
         IF r ? 'idempotency_key' THEN
           INSERT INTO idempotency_keys (account_id, key, request_hash, status_code, body, created_at)
             VALUES (r->>'account_id', r->>'idempotency_key', r->>'request_hash', (r->>'status_code')::integer, r->>'body', (r->>'now')::bigint)
@@ -225,10 +232,23 @@ export async function up(db: Kysely<unknown>): Promise<void> {
             RAISE EXCEPTION 'idempotency key stored concurrently' USING ERRCODE = 'DK001';
           END IF;
         END IF;
-        -- Wake the node that dispatches these lanes (LISTEN dakiya_work): it need not wait for its poll.
-        PERFORM pg_notify('dakiya_work', current_schema() || ':' || lane) FROM jsonb_array_elements_text(r->'lanes') AS lane;
+        accepted[i] := true;
+        lanes := lanes || ARRAY(SELECT jsonb_array_elements_text(r->'lanes'));
         results := results || '{"ok":true}'::jsonb;
       END LOOP;
+      INSERT INTO ledger (account_id, route_id, amount, kind, message_id, batch_id, note, created_at)
+        SELECT a, rt, amt, 'reserve', msg, b, n, t FROM unnest(l_account, l_route, l_amount, l_message, l_batch, l_note, l_at) AS u(a, rt, amt, msg, b, n, t);
+      INSERT INTO messages (id, account_id, batch_id, route_id, category, lane, recipient, sender, body, template_id,
+          encoding, segments, flash, credits, status, correlation_id, due_at, scheduled_at, expires_at, created_at)
+        SELECT id, account_id, batch_id, route_id, category, lane, recipient, sender, body, template_id,
+          encoding, segments, flash, credits, status, correlation_id, due_at, scheduled_at, expires_at, created_at
+        FROM unnest(m_req, m_id, m_account, m_batch, m_route, m_category, m_lane, m_recipient, m_sender, m_body, m_template,
+          m_encoding, m_segments, m_flash, m_credits, m_status, m_correlation, m_due, m_scheduled, m_expires, m_created)
+          AS m(req, id, account_id, batch_id, route_id, category, lane, recipient, sender, body, template_id,
+            encoding, segments, flash, credits, status, correlation_id, due_at, scheduled_at, expires_at, created_at)
+        WHERE accepted[m.req];
+      -- Wake the node that dispatches these lanes (LISTEN dakiya_work): it need not wait for its poll.
+      PERFORM pg_notify('dakiya_work', current_schema() || ':' || lane) FROM (SELECT DISTINCT unnest(lanes) AS lane) AS l;
       RETURN to_jsonb(results);
     END
     $fn$;
