@@ -45,7 +45,7 @@ function freePort() {
  * Starts a cluster and returns { url, dir, stop(), pgCtl(...args) }. The superuser is `dakiya`
  * with trust authentication on loopback only.
  */
-export async function startCluster({ durable = false, maxConnections = 400 } = {}) {
+export async function startCluster({ durable = false, maxConnections = 400, settings: extra = [] } = {}) {
   const bin = findPgBin();
   if (!bin) throw new Error(installHint);
   const root = process.getuid?.() === 0;
@@ -68,6 +68,8 @@ export async function startCluster({ durable = false, maxConnections = 400 } = {
     `-p ${port}`, '-c listen_addresses=127.0.0.1', `-k ${dir}`, `-c max_connections=${maxConnections}`,
     '-c shared_buffers=128MB', '-c max_wal_size=2GB',
     ...(durable ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']),
+    // Further server settings, e.g. ['-c shared_preload_libraries=pg_stat_statements'] to study one.
+    ...extra,
   ];
   const pgCtl = (...args) => run('pg_ctl', ['-D', data, ...args]);
   const startArgs = ['-w', '-t', '30', '-l', join(dir, 'server.log'), '-o', settings.join(' '), 'start'];

@@ -64,7 +64,7 @@ interface KeyWindow {
   spent: boolean;
 }
 
-/** Most requests a node takes from the database at once; near the limit it takes one at a time. */
+/** Most requests a node takes from the database at once (or 1 % of a larger limit); near the limit it takes one at a time. */
 const maxGrant = 100;
 
 export class SharedRateLimiter implements RateLimiter {
@@ -96,7 +96,7 @@ export class SharedRateLimiter implements RateLimiter {
       if (w.spent || w.taken >= limit) return decide(limit, limit, resetSeconds, false);
       // An eighth of what is left, so the nodes share the tail of the window fairly and the
       // requests a node holds unused when the window ends stay few.
-      const want = Math.max(1, Math.min(maxGrant, Math.floor((limit - w.taken) / 8)));
+      const want = Math.max(1, Math.min(Math.max(maxGrant, Math.floor(limit / 100)), Math.floor((limit - w.taken) / 8)));
       const { granted, total } = await this.#store.takeRateTokens(id, start, want, limit);
       if (w.start !== start) return decide(total, limit, resetSeconds, granted > 0);
       w.tokens += granted;

@@ -168,13 +168,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       $$ SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint $$;
   `.execute(db);
 
-  // One call commits a group of requests in order, each all or nothing by its own checks: an
+  // One call commits a group of requests, each all or nothing by its own checks: an
   // Idempotency-Key already stored answers with the stored response, a balance that cannot cover
   // the debit answers with the balance, and only then are its ledger entry, batch, messages and key
-  // written. The group's messages come as one array per column (m_req: the request each belongs
-  // to, 1-based) and its ledger entries are collected, so each is one INSERT for the whole group.
-  // A request whose key another transaction stored meanwhile raises 'DK001' so the caller retries
-  // it alone (and then finds the stored response).
+  // written. Requests come sorted by balance (account, route), so each balance is debited once for
+  // all its requests when it covers them all (a hot balance row is then updated once per group,
+  // not once per request), and one request at a time, in order, when it does not. The group's
+  // messages come as one array per column (m_req: the request each belongs to, 1-based) and its
+  // ledger entries are collected, so each is one INSERT for the whole group. A request whose key
+  // another transaction stored meanwhile raises 'DK001' so the caller retries it alone (and then
+  // finds the stored response).
   await sql`
     CREATE FUNCTION dakiya_accept(
       requests jsonb, m_req integer[], m_id text[], m_account text[], m_batch text[], m_route text[], m_category text[],
@@ -183,36 +186,70 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       m_due bigint[], m_scheduled bigint[], m_expires bigint[], m_created bigint[]
     ) RETURNS jsonb LANGUAGE plpgsql AS $fn$
     DECLARE
+      req_count integer := jsonb_array_length(requests);
       r jsonb;
-      i integer := 0;
+      i integer;
+      j integer;
+      k integer;
       stored record;
       debit bigint;
+      total bigint;
       current_balance bigint;
-      results jsonb[] := '{}';
-      accepted boolean[] := array_fill(false, ARRAY[jsonb_array_length(requests)]);
+      results jsonb[] := array_fill(NULL::jsonb, ARRAY[req_count]);
+      accepted boolean[] := array_fill(false, ARRAY[req_count]);
       l_account text[] := '{}'; l_route text[] := '{}'; l_amount bigint[] := '{}'; l_message text[] := '{}';
       l_batch text[] := '{}'; l_note text[] := '{}'; l_at bigint[] := '{}';
       lanes text[] := '{}';
     BEGIN
-      FOR r IN SELECT value FROM jsonb_array_elements(requests) LOOP
-        i := i + 1;
+      -- Replays first: a request whose key is stored is answered with its response, unchanged.
+      FOR i IN 1..req_count LOOP
+        r := requests->(i - 1);
         IF r ? 'idempotency_key' THEN
           SELECT request_hash, status_code, body INTO stored FROM idempotency_keys
             WHERE account_id = r->>'account_id' AND key = r->>'idempotency_key';
           IF FOUND THEN
-            results := results || jsonb_build_object('replay', jsonb_build_object(
+            results[i] := jsonb_build_object('replay', jsonb_build_object(
               'request_hash', stored.request_hash, 'status_code', stored.status_code, 'body', stored.body));
-            CONTINUE;
           END IF;
         END IF;
-        debit := (r->>'debit')::bigint;
-        UPDATE balances SET balance = balance - debit
-          WHERE account_id = r->>'account_id' AND route_id = r->>'route_id' AND balance >= debit;
-        IF NOT FOUND THEN
-          SELECT balance INTO current_balance FROM balances WHERE account_id = r->>'account_id' AND route_id = r->>'route_id';
-          results := results || jsonb_build_object('insufficient', coalesce(current_balance, 0));
-          CONTINUE;
+      END LOOP;
+      -- Debits, one run of requests on the same balance at a time.
+      i := 1;
+      WHILE i <= req_count LOOP
+        r := requests->(i - 1);
+        j := i;
+        total := 0;
+        WHILE j <= req_count AND requests->(j - 1)->>'account_id' = r->>'account_id' AND requests->(j - 1)->>'route_id' = r->>'route_id' LOOP
+          IF results[j] IS NULL THEN total := total + (requests->(j - 1)->>'debit')::bigint; END IF;
+          j := j + 1;
+        END LOOP;
+        UPDATE balances SET balance = balance - total
+          WHERE account_id = r->>'account_id' AND route_id = r->>'route_id' AND balance >= total;
+        IF FOUND THEN
+          FOR k IN i..j - 1 LOOP
+            IF results[k] IS NULL THEN accepted[k] := true; END IF;
+          END LOOP;
+        ELSE
+          FOR k IN i..j - 1 LOOP
+            CONTINUE WHEN results[k] IS NOT NULL;
+            debit := (requests->(k - 1)->>'debit')::bigint;
+            UPDATE balances SET balance = balance - debit
+              WHERE account_id = r->>'account_id' AND route_id = r->>'route_id' AND balance >= debit;
+            IF FOUND THEN
+              accepted[k] := true;
+            ELSE
+              SELECT balance INTO current_balance FROM balances WHERE account_id = r->>'account_id' AND route_id = r->>'route_id';
+              results[k] := jsonb_build_object('insufficient', coalesce(current_balance, 0));
+            END IF;
+          END LOOP;
         END IF;
+        i := j;
+      END LOOP;
+      -- What each debited request writes besides its messages.
+      FOR i IN 1..req_count LOOP
+        CONTINUE WHEN NOT accepted[i];
+        r := requests->(i - 1);
+        debit := (r->>'debit')::bigint;
         IF debit <> 0 THEN
           l_account := l_account || (r->>'account_id'); l_route := l_route || (r->>'route_id'); l_amount := l_amount || (-debit);
           l_message := l_message || (r->>'ledger_message_id'); l_batch := l_batch || (r->>'batch_id');
@@ -232,9 +269,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
             RAISE EXCEPTION 'idempotency key stored concurrently' USING ERRCODE = 'DK001';
           END IF;
         END IF;
-        accepted[i] := true;
         lanes := lanes || ARRAY(SELECT jsonb_array_elements_text(r->'lanes'));
-        results := results || '{"ok":true}'::jsonb;
+        results[i] := '{"ok":true}'::jsonb;
       END LOOP;
       INSERT INTO ledger (account_id, route_id, amount, kind, message_id, batch_id, note, created_at)
         SELECT a, rt, amt, 'reserve', msg, b, n, t FROM unnest(l_account, l_route, l_amount, l_message, l_batch, l_note, l_at) AS u(a, rt, amt, msg, b, n, t);
