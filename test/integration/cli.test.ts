@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { runCli } from '../fixtures/child-gateway.ts';
+import { onPostgres } from '../fixtures/postgres.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'dakiya-cli-'));
 let accountId = '';
@@ -40,4 +41,17 @@ test('a command that fails exits non-zero, says why and changes nothing', async 
   await assert.rejects(runCli(dataDir, ['credits', 'add', '--account', accountId, '--route', 'otp', '--amount', '-6']), /ERR_INSUFFICIENT_CREDITS/);
   const { balances } = await runCli(dataDir, ['balances', '--account', accountId]);
   assert.equal(balances.find((b: { route: string }) => b.route === 'otp').credits, 5);
+});
+
+test('migrate brings the configured store to the latest schema and says which engine it is', async () => {
+  const fresh = mkdtempSync(join(tmpdir(), 'dakiya-cli-migrate-'));
+  try {
+    const migrated = await runCli(fresh, ['migrate']);
+    assert.deepEqual(migrated, { driver: onPostgres ? 'postgres' : 'sqlite', migrated: true });
+    // Again: nothing pending, same answer; and the store works afterwards.
+    assert.deepEqual(await runCli(fresh, ['migrate']), migrated);
+    assert.ok((await runCli(fresh, ['routes'])).routes.length > 0);
+  } finally {
+    rmSync(fresh, { recursive: true, force: true });
+  }
 });
