@@ -156,6 +156,7 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
   const nodeId = config.node.id ?? (store.driver === 'sqlite' ? 'local' : `${hostname().replace(/[^A-Za-z0-9._-]/g, '-')}-${randomBytes(4).toString('hex')}`);
   const leaseOptions = { ttlMs: config.node.leaseTtlMs, renewMs: config.node.leaseRenewMs };
   let ready = false;
+  let stopping: Promise<void> | undefined;
   // The database's health, as /readyz and the API see it: checked every second, so a request
   // while it is down is answered 503 at once instead of after a connection timeout.
   let storeUp = true;
@@ -215,7 +216,9 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
     },
     onLost: async () => {
       metrics.leaseHeld.set({ lease: `channel:${channel.name}` }, 0);
-      logger.warn({ lease: `channel:${channel.name}`, node: nodeId }, 'dispatch lease lost');
+      // Handing the lease over on a clean stop is routine; losing it while running is worth a warning.
+      if (stopping) logger.info({ lease: `channel:${channel.name}`, node: nodeId }, 'dispatch lease released');
+      else logger.warn({ lease: `channel:${channel.name}`, node: nodeId }, 'dispatch lease lost');
       await Promise.all([...workers.values()].map((w) => w.stop()));
     },
     onError: onError('lease'),
@@ -255,7 +258,6 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
   }
   ready = true;
 
-  let stopping: Promise<void> | undefined;
   return {
     core, http, logger, metrics, url, channel, housekeeping, nodeId,
     dispatching: () => dispatchLease.held(),
