@@ -14,7 +14,8 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { installHint, startCluster } from './pg-cluster.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -60,17 +61,23 @@ const totals = { passed: 0, failed: 0, skipped: 0 };
 const summaries = mkdtempSync(join(tmpdir(), 'dakiya-test-summary-'));
 let exitCode = 0;
 
-function pass(name, list, env) {
-  if (list.length === 0) return;
+// Interrupted (Ctrl-C, a CI timeout): the test run gets the signal too; once it has ended, the
+// cluster is stopped and removed and no further pass starts.
+let interrupted;
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => { interrupted = signal; });
+
+async function pass(name, list, env) {
+  if (list.length === 0 || interrupted) return;
   console.log(`\n=== ${name}: ${list.length} files ===\n`);
   const summaryFile = join(summaries, `${name}.txt`);
-  const result = spawnSync(
+  const child = spawn(
     process.execPath,
     ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=./scripts/summary-reporter.mjs',
       `--test-reporter-destination=${summaryFile}`, '--test-concurrency=2', ...passthrough, ...list],
     { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test', ...env } },
   );
-  if (result.status !== 0) exitCode = result.status ?? 1;
+  const [status] = await once(child, 'exit');
+  if (status !== 0) exitCode = status ?? 1;
   let line = '';
   try { line = readFileSync(summaryFile, 'utf8').trim(); } catch { /* the run died before reporting */ }
   const m = /^(\d+) passed, (\d+) failed, (\d+) skipped$/.exec(line);
@@ -87,9 +94,9 @@ function pass(name, list, env) {
 
 try {
   const pgEnv = cluster ? { DAKIYA_TEST_PG_URL: cluster.url } : {};
-  if (only !== 'postgres') pass('sqlite', files, pgEnv);
+  if (only !== 'postgres') await pass('sqlite', files, pgEnv);
   if (only !== 'sqlite' && gatewayFiles.length > 0) {
-    if (cluster) pass('postgres', gatewayFiles, { ...pgEnv, DAKIYA_TEST_STORE: 'postgres' });
+    if (cluster) await pass('postgres', gatewayFiles, { ...pgEnv, DAKIYA_TEST_STORE: 'postgres' });
     else {
       console.log(`postgres: not run. ${clusterError?.message ?? installHint}`);
       totals.failed += gatewayFiles.length;
@@ -101,4 +108,5 @@ try {
   rmSync(summaries, { recursive: true, force: true });
 }
 console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
-process.exit(exitCode || (totals.failed > 0 ? 1 : 0));
+if (interrupted) console.log(`run-tests: interrupted by ${interrupted}`);
+process.exit(exitCode || (totals.failed > 0 || interrupted ? 1 : 0));
