@@ -243,6 +243,7 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
   const http = await buildHttpServer({
     config, logger, clock, metrics, send, reports: new ReportService(store), admin: core.admin, auth: core.auth,
     ready: () => ready && storeUp, limiter, api: role !== 'worker',
+    notReadyReason: () => (ready && !storeUp ? 'The database is unreachable; nothing was stored. Retry shortly.' : undefined),
   });
   // Work accepted by another node wakes this node's dispatchers at once (when the store can tell).
   const unsubscribe = works ? store.onWork?.((lane) => workers.get(lane)?.wake()) : undefined;

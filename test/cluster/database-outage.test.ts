@@ -90,7 +90,15 @@ test('a 30 s database outage under load: 503s with Retry-After, no loss, recover
   let readyWhileDown = true;
   // Let the gateway notice (its health check runs every second), then watch readiness.
   await new Promise((r) => setTimeout(r, 3000));
-  readyWhileDown = (await fetch(`${url}/readyz`)).status === 200;
+  const readyz = await fetch(`${url}/readyz`);
+  readyWhileDown = readyz.status === 200;
+  const readyBody = await readyz.json() as { reason?: string };
+  assert.match(readyBody.reason ?? '', /database is unreachable/, '/readyz says why');
+  const refused = await fetch(`${url}/v1/account/balance`, { headers: { authorization: `Bearer ${created.api_key}` } });
+  const refusedBody = await refused.json() as { error_code: string; message: string };
+  assert.equal(refused.status, 503);
+  assert.equal(refusedBody.error_code, 'ERR_SERVICE_UNAVAILABLE');
+  assert.match(refusedBody.message, /database is unreachable/, 'the client is told why');
   await new Promise((r) => setTimeout(r, outageMs - (Date.now() - downAt)));
   const okWhileDown = seen.down.ok;
   pg.resume();

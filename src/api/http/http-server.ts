@@ -17,6 +17,8 @@ export interface HttpServerDeps extends Omit<HttpContext, 'authenticate' | 'clas
   clock: Clock;
   /** Readiness: false while starting or draining, or while the database does not answer. */
   ready: () => boolean;
+  /** Why the node is not ready, when it is something a client should hear (the database is unreachable). */
+  notReadyReason?: () => string | undefined;
   limiter: RateLimiter;
   /** false on a worker-only node: health, readiness and metrics, but no customer or admin API. */
   api: boolean;
@@ -52,7 +54,7 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
   const ctx: HttpContext = {
     ...deps,
     async authenticate(request, reply) {
-      if (!deps.ready()) throw new DakiyaError('ERR_SERVICE_UNAVAILABLE', undefined, { retry_after: notReadyRetryAfterSeconds });
+      if (!deps.ready()) throw new DakiyaError('ERR_SERVICE_UNAVAILABLE', deps.notReadyReason?.(), { retry_after: notReadyRetryAfterSeconds });
       const principal = await deps.auth.authenticate(bearerOrQueryToken(request.headers, request.query), request.ip);
       request.principal = principal;
       const limit = principal.account.rateLimitPerMinute ?? config.rateLimit.requestsPerMinute;
@@ -78,7 +80,11 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (_request, reply) => (deps.ready() ? { status: 'ready' } : reply.code(503).send({ status: 'not_ready' })));
+  app.get('/readyz', async (_request, reply) => {
+    if (deps.ready()) return { status: 'ready' };
+    const reason = deps.notReadyReason?.();
+    return reply.code(503).header('retry-after', String(notReadyRetryAfterSeconds)).send({ status: 'not_ready', ...(reason && { reason }) });
+  });
   if (config.metrics.enabled) {
     app.get('/metrics', async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
   }
