@@ -110,16 +110,23 @@ export const demo = { sender: 'DAKIYA', templateId: 'DAKIYA-DEMO-1', text: 'Your
 /** On an empty database: an operator token and (unless disabled) a demo account ready to send. */
 export async function firstStart(core: Core): Promise<FirstStart | undefined> {
   if ((await core.store.countOperatorTokens()) > 0) return undefined;
-  // Several nodes may start at once on one empty database: one of them sets it up.
-  if (!(await core.store.acquireLease('first-start', core.ids(), 60_000))) return undefined;
-  if ((await core.store.countOperatorTokens()) > 0) return undefined;
-  const operatorToken = await core.admin.createOperatorToken(core.config.security.adminToken);
-  if (!core.config.firstStart.demo) return { operatorToken };
-  const credits = Object.fromEntries((await core.store.listRoutes()).map((r) => [r.id, 10_000]));
-  const { account, apiKey } = await core.admin.createAccount({ name: 'Demo account', credits });
-  await core.admin.addSender(account.id, demo.sender);
-  await core.admin.addTemplate(account.id, { templateId: demo.templateId, sender: demo.sender, category: 'transactional', text: demo.text });
-  return { operatorToken, demo: { accountId: account.id, apiKey, sender: demo.sender, templateId: demo.templateId, message: demo.message } };
+  // Several nodes may start at once on one empty database: one of them sets it up. The lease is
+  // given back when done, and lapses soon if this process dies first, so a restart is not locked out.
+  const holder = core.ids();
+  const grant = await core.store.acquireLease('first-start', holder, 15_000);
+  if (!grant) return undefined;
+  try {
+    if ((await core.store.countOperatorTokens()) > 0) return undefined;
+    const operatorToken = await core.admin.createOperatorToken(core.config.security.adminToken);
+    if (!core.config.firstStart.demo) return { operatorToken };
+    const credits = Object.fromEntries((await core.store.listRoutes()).map((r) => [r.id, 10_000]));
+    const { account, apiKey } = await core.admin.createAccount({ name: 'Demo account', credits });
+    await core.admin.addSender(account.id, demo.sender);
+    await core.admin.addTemplate(account.id, { templateId: demo.templateId, sender: demo.sender, category: 'transactional', text: demo.text });
+    return { operatorToken, demo: { accountId: account.id, apiKey, sender: demo.sender, templateId: demo.templateId, message: demo.message } };
+  } finally {
+    await core.store.releaseLease('first-start', holder, grant.token);
+  }
 }
 
 export interface Gateway {
