@@ -30,7 +30,8 @@ export function findPgBin() {
   return candidates.find((dir) => existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'pg_ctl')));
 }
 
-function freePort() {
+/** A TCP port free on loopback right now (also used by the benchmarks for their gateways). */
+export function freePort() {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

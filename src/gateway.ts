@@ -139,8 +139,6 @@ export interface Gateway {
   channel: Channel;
   /** This node's name in leases. */
   nodeId: string;
-  /** True while this node holds its channel's dispatch lease. */
-  dispatching(): boolean;
   stop(): Promise<void>;
 }
 
@@ -194,22 +192,11 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
   // One node at a time dispatches through a channel: the holder of its lease. Winning the lease
   // means taking over whatever the previous holder left: its in-doubt claims and the submitted
   // messages still waiting for receipts.
-  let dispatchLease: LeaseKeeper | undefined;
-  const workers = new Map(lanes.map((lane) => [lane, new DispatchWorker(lane, {
-    store, clock, channelFor: () => channel, options: config.dispatch, promotionalWindow: config.promotionalWindow,
-    events: {
-      onTransitions: (t) => metrics.recordTransitions(t), onError: onError(`dispatch-${lane}`),
-      onSubmit: (name, count) => {
-        metrics.channelSubmits.inc({ channel: name }, count);
-        metrics.lastSubmit.set({ channel: name }, Date.now());
-      },
-    },
-    lease: { get fence() { return dispatchLease?.fence; }, held: () => dispatchLease?.held() ?? false },
-  })]));
-  dispatchLease = new LeaseKeeper(`channel:${channel.name}`, nodeId, store, leaseOptions, {
+  const dispatchLeaseName = `channel:${channel.name}`;
+  const dispatchLease = new LeaseKeeper(dispatchLeaseName, nodeId, store, leaseOptions, {
     onAcquired: async () => {
-      metrics.leaseHeld.set({ lease: `channel:${channel.name}` }, 1);
-      metrics.leaseAcquiredAt.set({ lease: `channel:${channel.name}` }, Date.now());
+      metrics.leaseHeld.set({ lease: dispatchLeaseName }, 1);
+      metrics.leaseAcquiredAt.set({ lease: dispatchLeaseName }, Date.now());
       const recovered = await store.recoverInDoubt(clock.now());
       if (recovered.length > 0) logger.warn({ count: recovered.length }, 'in-doubt submissions of the previous holder resolved');
       metrics.recordTransitions(recovered);
@@ -219,17 +206,28 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
         }
       }
       for (const w of workers.values()) w.start();
-      logger.info({ lease: `channel:${channel.name}`, node: nodeId }, 'dispatch lease acquired');
+      logger.info({ lease: dispatchLeaseName, node: nodeId }, 'dispatch lease acquired');
     },
     onLost: async () => {
-      metrics.leaseHeld.set({ lease: `channel:${channel.name}` }, 0);
+      metrics.leaseHeld.set({ lease: dispatchLeaseName }, 0);
       // Handing the lease over on a clean stop is routine; losing it while running is worth a warning.
-      if (stopping) logger.info({ lease: `channel:${channel.name}`, node: nodeId }, 'dispatch lease released');
-      else logger.warn({ lease: `channel:${channel.name}`, node: nodeId }, 'dispatch lease lost');
+      if (stopping) logger.info({ lease: dispatchLeaseName, node: nodeId }, 'dispatch lease released');
+      else logger.warn({ lease: dispatchLeaseName, node: nodeId }, 'dispatch lease lost');
       await Promise.all([...workers.values()].map((w) => w.stop()));
     },
     onError: onError('lease'),
   });
+  const workers = new Map(lanes.map((lane) => [lane, new DispatchWorker(lane, {
+    store, clock, channelFor: () => channel, options: config.dispatch, promotionalWindow: config.promotionalWindow,
+    events: {
+      onTransitions: (t) => metrics.recordTransitions(t), onError: onError(`dispatch-${lane}`),
+      onSubmit: (name, count) => {
+        metrics.channelSubmits.inc({ channel: name }, count);
+        metrics.lastSubmit.set({ channel: name }, Date.now());
+      },
+    },
+    lease: dispatchLease,
+  })]));
 
   const housekeeping = new HousekeepingWorker({
     store, clock, onError: onError('housekeeping'), onTransitions: (t) => metrics.recordTransitions(t),
@@ -268,7 +266,6 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
 
   return {
     core, http, logger, metrics, url, channel, housekeeping, nodeId,
-    dispatching: () => dispatchLease.held(),
     stop() {
       stopping ??= (async () => {
         ready = false;
@@ -280,7 +277,6 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
         await Promise.all([...workers.values()].map((w) => w.stop()));
         await channel.close();
         await receipts.stop();
-        await limiter.close?.();
         await store.close();
       })();
       return stopping;

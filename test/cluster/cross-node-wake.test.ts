@@ -11,14 +11,12 @@ after(() => cluster?.stop());
 test('an OTP accepted on the other node is submitted long before the dispatcher\'s next poll', { timeout: 120_000 }, async (t) => {
   const pollMs = 10_000;
   cluster = await startNodes(2, await freshSchemaUrl(), { DAKIYA_DISPATCH_POLL_INTERVAL_MS: String(pollMs), DAKIYA_SANDBOX_RECEIPT_DELAY_MS: '1' });
-  const created = await cluster.admin('/accounts', { name: 'wake', credits: { otp: 100 } });
-  await cluster.admin(`/accounts/${created.account_id}/senders`, { sender: 'DAKIYA' });
-  await cluster.admin(`/accounts/${created.account_id}/templates`, { template_id: 'OTP1', sender: 'DAKIYA', category: 'otp', text: 'Your code is {#num#}' });
+  const account = await cluster.account({ name: 'wake', credits: { otp: 100 }, template: { template_id: 'OTP1', category: 'otp', text: 'Your code is {#num#}' } });
   const idle = cluster.nodes[1 - await dispatcher(cluster.nodes)]!;
   // Let the dispatcher fall asleep on its long poll first.
   await new Promise((r) => setTimeout(r, 1000));
 
-  const headers = { authorization: `Bearer ${created.api_key}`, 'content-type': 'application/json' };
+  const headers = { authorization: `Bearer ${account.apiKey}`, 'content-type': 'application/json' };
   const sentAt = Date.now();
   const res = await fetch(`${idle.url}/v1/sms/send`, { method: 'POST', headers, body: JSON.stringify({ to: '919812345678', sender: 'DAKIYA', template_id: 'OTP1', message: 'Your code is 4821', category: 'otp' }) });
   assert.equal(res.status, 202);

@@ -23,10 +23,7 @@ test('a node frozen past its lease is fenced out and submits nothing after wakin
     DAKIYA_SANDBOX_RECEIPT_DELAY_MS: '200', DAKIYA_DLT_MAX_VARIABLE_LENGTH: '200',
   });
   const { nodes } = cluster;
-  const created = await cluster.admin('/accounts', { name: 'frozen', credits: { transactional: initialCredits }, rate_limit_per_minute: 100_000_000 });
-  await cluster.admin(`/accounts/${created.account_id}/senders`, { sender: 'DAKIYA' });
-  await cluster.admin(`/accounts/${created.account_id}/templates`, { template_id: 'T1', sender: 'DAKIYA', category: 'transactional', text: 'Hello {#var#}' });
-  const apiKey = created.api_key as string;
+  const { id: accountId, apiKey } = await cluster.account({ name: 'frozen', credits: { transactional: initialCredits }, rateLimitPerMinute: 100_000_000 });
 
   const frozen = await dispatcher(nodes);
   const other = 1 - frozen;
@@ -78,5 +75,5 @@ test('a node frozen past its lease is fenced out and submits nothing after wakin
   stop = true;
   await Promise.all(loops);
   await waitAllFinal(nodes[other]!.url, apiKey, accepted);
-  await verifyCredits(await inspectStore(cluster.dataDir, cluster.env['DAKIYA_STORE_URL']), created.account_id, initialCredits, accepted);
+  await verifyCredits(await inspectStore(cluster.dataDir, cluster.env['DAKIYA_STORE_URL']), accountId, initialCredits, accepted);
 });

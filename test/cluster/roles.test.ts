@@ -12,10 +12,8 @@ test('an api node and a worker node split the work', { timeout: 120_000 }, async
   cluster = await startNodes(1, await freshSchemaUrl(), { DAKIYA_NODE_ROLE: 'api', DAKIYA_SANDBOX_RECEIPT_DELAY_MS: '1' });
   const api = cluster.nodes[0]!;
   const worker = await cluster.add({ DAKIYA_NODE_ROLE: 'worker' });
-  const created = await cluster.admin('/accounts', { name: 'roles', credits: { transactional: 100 } });
-  await cluster.admin(`/accounts/${created.account_id}/senders`, { sender: 'DAKIYA' });
-  await cluster.admin(`/accounts/${created.account_id}/templates`, { template_id: 'T1', sender: 'DAKIYA', category: 'transactional', text: 'Hello {#var#}' });
-  const headers = { authorization: `Bearer ${created.api_key}`, 'content-type': 'application/json' };
+  const { apiKey } = await cluster.account({ name: 'roles', credits: { transactional: 100 } });
+  const headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
 
   const res = await fetch(`${api.url}/v1/sms/send`, { method: 'POST', headers, body: JSON.stringify({ to: '919812345678', sender: 'DAKIYA', template_id: 'T1', message: 'Hello there', category: 'transactional' }) });
   assert.equal(res.status, 202);

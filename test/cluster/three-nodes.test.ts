@@ -20,10 +20,7 @@ test('killing the dispatching node of three moves its lease in bounded time and 
     DAKIYA_SANDBOX_RECEIPT_DELAY_MS: '200', DAKIYA_DLT_MAX_VARIABLE_LENGTH: '200',
   });
   const { nodes } = cluster;
-  const created = await cluster.admin('/accounts', { name: 'cluster', credits: { transactional: initialCredits }, rate_limit_per_minute: 100_000_000 });
-  await cluster.admin(`/accounts/${created.account_id}/senders`, { sender: 'DAKIYA' });
-  await cluster.admin(`/accounts/${created.account_id}/templates`, { template_id: 'T1', sender: 'DAKIYA', category: 'transactional', text: 'Hello {#var#}' });
-  const apiKey = created.api_key as string;
+  const { id: accountId, apiKey } = await cluster.account({ name: 'cluster', credits: { transactional: initialCredits }, rateLimitPerMinute: 100_000_000 });
 
   const holder = await dispatcher(nodes);
   const holders = (await Promise.all(nodes.map((n) => metric(n, 'dakiya_lease_held', { lease: 'channel:sandbox' })))).filter((v) => v === 1);
@@ -56,5 +53,5 @@ test('killing the dispatching node of three moves its lease in bounded time and 
   stopped.fill(true);
   await Promise.all(loops);
   await waitAllFinal(survivors[next]!.url, apiKey, accepted);
-  await verifyCredits(await inspectStore(cluster.dataDir, cluster.env['DAKIYA_STORE_URL']), created.account_id, initialCredits, accepted);
+  await verifyCredits(await inspectStore(cluster.dataDir, cluster.env['DAKIYA_STORE_URL']), accountId, initialCredits, accepted);
 });

@@ -16,7 +16,6 @@ export interface RateDecision {
 
 export interface RateLimiter {
   check(id: string, limit: number): RateDecision | Promise<RateDecision>;
-  close?(): Promise<void>;
 }
 
 const windowMs = 60_000;

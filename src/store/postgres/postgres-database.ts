@@ -75,3 +75,12 @@ export function translate(error: unknown): never {
   if (isUnavailable(error)) throw new StoreUnavailableError(`PostgreSQL is unavailable: ${(error as Error).message}`, { cause: error });
   throw error;
 }
+
+/** One statement on a pooled connection; connection failures become StoreUnavailableError. */
+export async function query<R extends pg.QueryResultRow>(pool: pg.Pool, sql: string, params: readonly unknown[]): Promise<pg.QueryResult<R>> {
+  try {
+    return await pool.query<R>(sql, params as unknown[]);
+  } catch (error) {
+    return translate(error);
+  }
+}

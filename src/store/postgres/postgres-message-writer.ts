@@ -9,16 +9,16 @@ import type { FinalStatus, Lane, MessageStatus } from '../../domain/message.ts';
 import type { Route } from '../../domain/route.ts';
 import { type RouteRow, toRoute } from '../store-rows.ts';
 import type { ClaimedMessage, Fence, ReceiptUpdate, SubmissionOutcome, Transition } from '../store.ts';
-import { translate } from './postgres-database.ts';
+import { query, translate } from './postgres-database.ts';
 
-interface FinishedRow { id: string; account_id: string; route_id: string; credits: number; status: FinalStatus; error_code: string | null; done_at: number }
+interface FinishedRow { id: string; account_id: string; route_id: string; credits: number; status: FinalStatus; error_code: string | null; done_at: number; carrier_id: string | null }
 interface Finish { id: string; status: FinalStatus; errorCode: string | null; at: number; attempt: number | null }
 
 const finishSql = (where: string, from: MessageStatus) => `
   UPDATE messages m SET status = u.status, error_code = u.error_code, done_at = u.at
   FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::integer[]) AS u(key, status, error_code, at, attempt)
   WHERE ${where} = u.key AND m.status = '${from}' AND (u.attempt IS NULL OR m.attempts = u.attempt)
-  RETURNING m.id, m.account_id, m.route_id, m.credits, m.status, m.error_code, m.done_at`;
+  RETURNING m.id, m.account_id, m.route_id, m.credits, m.status, m.error_code, m.done_at, m.carrier_id`;
 
 export class PostgresMessageWriter {
   #pool: pg.Pool;
@@ -28,10 +28,10 @@ export class PostgresMessageWriter {
   }
 
   async claimDue(lane: Lane, now: number, limit: number, fence?: Fence): Promise<ClaimedMessage[]> {
-    const rows = await this.#query<{
+    const { rows } = await query<{
       id: string; route_id: string; category: string; recipient: string; sender: string; body: string; encoding: string;
       segments: number; flash: boolean; template_id: string | null; expires_at: number; attempts: number; due_at: number;
-    }>(
+    }>(this.#pool,
       `UPDATE messages m SET status = 'DISPATCHING', attempts = m.attempts + 1
        FROM (SELECT id FROM messages WHERE lane = $1 AND status IN ('QUEUED', 'SCHEDULED') AND due_at <= $2
              ORDER BY due_at LIMIT $3 FOR UPDATE SKIP LOCKED) c
@@ -84,7 +84,7 @@ export class PostgresMessageWriter {
     const unique = [...first.values()];
     return this.#transaction(async (client) => {
       const byCarrier = new Map<string, Transition>();
-      const record = (row: FinishedRow & { carrier_id?: string }, t: Transition) => { byCarrier.set(row.carrier_id!, t); };
+      const record = (row: FinishedRow, t: Transition) => { byCarrier.set(row.carrier_id!, t); };
       const finished: Transition[] = [];
       let pending = unique;
       let unmatched: ReceiptUpdate[] = [];
@@ -144,14 +144,6 @@ export class PostgresMessageWriter {
     return { transitions, done: this.#staleCursor === '' };
   }
 
-  async #query<R extends pg.QueryResultRow>(sql: string, params: unknown[]): Promise<R[]> {
-    try {
-      return (await this.#pool.query<R>(sql, params)).rows;
-    } catch (error) {
-      return translate(error);
-    }
-  }
-
   async #transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     return transaction(this.#pool, work);
   }
@@ -209,11 +201,10 @@ async function requeue(client: pg.PoolClient, items: readonly { id: string; dueA
  */
 async function finish(
   client: pg.PoolClient, column: 'm.id' | 'm.carrier_id', from: MessageStatus, items: readonly Finish[],
-  each?: (row: FinishedRow & { carrier_id?: string }, t: Transition) => void,
+  each?: (row: FinishedRow, t: Transition) => void,
 ): Promise<Transition[]> {
   if (items.length === 0) return [];
-  const sql = column === 'm.carrier_id' ? finishSql(column, from).replace('m.done_at', 'm.done_at, m.carrier_id') : finishSql(column, from);
-  const { rows } = await client.query<FinishedRow & { carrier_id?: string }>(sql,
+  const { rows } = await client.query<FinishedRow>(finishSql(column, from),
     [items.map((i) => i.id), items.map((i) => i.status), items.map((i) => i.errorCode), items.map((i) => i.at), items.map((i) => i.attempt)]);
   if (rows.length === 0) return [];
   const routes = await loadRoutes(client);

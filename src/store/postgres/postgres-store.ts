@@ -14,7 +14,7 @@ import type {
   StoredResponse, SubmissionOutcome, Transition,
 } from '../store.ts';
 import { PostgresAccept, type PostgresGroupCommitOptions } from './postgres-accept.ts';
-import { createPool, migratePostgres, type PostgresOptions, translate } from './postgres-database.ts';
+import { createPool, migratePostgres, type PostgresOptions, query } from './postgres-database.ts';
 import { PostgresMessageWriter, transaction } from './postgres-message-writer.ts';
 import { WorkListener } from './postgres-work-listener.ts';
 
@@ -49,11 +49,6 @@ export class PostgresStore implements Store {
     this.#writer = new PostgresMessageWriter(pool);
   }
 
-  /** The pool, for components that coordinate nodes through the same database (leases). */
-  get pool(): pg.Pool {
-    return this.#pool;
-  }
-
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -63,21 +58,13 @@ export class PostgresStore implements Store {
   }
 
   async #all<R extends pg.QueryResultRow>(sql: string, ...params: unknown[]): Promise<R[]> {
-    try {
-      return (await this.#pool.query<R>(sql, params)).rows;
-    } catch (error) {
-      return translate(error);
-    }
+    return (await query<R>(this.#pool, sql, params)).rows;
   }
   async #get<R extends pg.QueryResultRow>(sql: string, ...params: unknown[]): Promise<R | undefined> {
     return (await this.#all<R>(sql, ...params))[0];
   }
   async #run(sql: string, ...params: unknown[]): Promise<number> {
-    try {
-      return (await this.#pool.query(sql, params)).rowCount ?? 0;
-    } catch (error) {
-      return translate(error);
-    }
+    return (await query(this.#pool, sql, params)).rowCount ?? 0;
   }
 
   async createOperatorToken(id: string, hash: string, createdAt: number): Promise<void> {
