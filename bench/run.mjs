@@ -21,9 +21,12 @@ const benches = [
   { name: 'bulk', file: 'load/bulk.mjs', timeoutMs: 180_000 },
   { name: 'drain', file: 'load/drain.mjs', timeoutMs: 270_000 },
   { name: 'memory', file: 'load/memory.mjs', timeoutMs: 450_000 },
+  { name: 'smpp-drain', file: 'load/smpp-drain.mjs', timeoutMs: 270_000 },
+  { name: 'smpp-send', file: 'load/smpp-send.mjs', timeoutMs: 150_000 },
   { name: 'micro/segments', file: 'micro/segments.mjs', tsx: true, timeoutMs: 90_000 },
   { name: 'micro/recipient', file: 'micro/recipient.mjs', tsx: true, timeoutMs: 90_000 },
   { name: 'micro/group-commit', file: 'micro/group-commit.mjs', tsx: true, timeoutMs: 150_000 },
+  { name: 'micro/smpp-codec', file: 'micro/smpp-codec.mjs', tsx: true, timeoutMs: 90_000 },
 ];
 
 /** Cores used by other processes during a run above which the run counts as disturbed. */

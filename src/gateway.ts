@@ -10,6 +10,7 @@ import { buildHttpServer } from './api/http/http-server.ts';
 import { LocalRateLimiter, type RateLimiter, SharedRateLimiter } from './api/http/rate-limiter.ts';
 import type { Channel } from './channels/channel.ts';
 import { SandboxChannel } from './channels/sandbox/sandbox-channel.ts';
+import { SmppChannel } from './channels/smpp/smpp-channel.ts';
 import type { Config } from './config/config-schema.ts';
 import { type Clock, systemClock } from './domain/clock.ts';
 import { type IdGenerator, uuidv7Generator } from './domain/ids.ts';
@@ -19,7 +20,9 @@ import { createLogger } from './observability/logger.ts';
 import { Metrics } from './observability/metrics.ts';
 import { AdminService } from './services/admin-service.ts';
 import { AuthService } from './services/auth-service.ts';
+import { ConnectorService } from './services/connector-service.ts';
 import { ReportService } from './services/report-service.ts';
+import { SecretBox } from './services/secret-box.ts';
 import { SecretHasher } from './services/secret-hasher.ts';
 import { SendService } from './services/send-service.ts';
 import { SendingProfileCache } from './services/sending-profile-cache.ts';
@@ -41,6 +44,7 @@ export interface Core {
   profiles: SendingProfileCache;
   auth: AuthService;
   admin: AdminService;
+  connectors: ConnectorService;
 }
 
 /** Opens the data dir and store and builds the services the CLI and the server share. */
@@ -50,7 +54,8 @@ export async function openCore(config: Readonly<Config>, clock: Clock = systemCl
   const store = await openStore(config, dataDir);
   const ids = uuidv7Generator(clock);
   const pepperPath = resolve(dataDir, config.security.pepperFile);
-  const hasher = new SecretHasher(readOrCreatePepper(pepperPath));
+  const pepper = readOrCreatePepper(pepperPath);
+  const hasher = new SecretHasher(pepper);
   // Every node must hash keys with the same pepper, or a key would work on some nodes and not on
   // others. The database keeps a keyed fingerprint of the first one (it reveals nothing of it).
   const fingerprint = hasher.hash('dakiya:pepper-fingerprint');
@@ -62,7 +67,8 @@ export async function openCore(config: Readonly<Config>, clock: Clock = systemCl
   const auth = new AuthService({ store, hasher, clock });
   const admin = new AdminService({ store, hasher, clock, ids, profiles, auth });
   if ((await store.listRoutes()).length === 0) for (const route of defaultRoutes) await store.upsertRoute(route);
-  return { config, store, clock, ids, hasher, profiles, auth, admin };
+  const connectors = new ConnectorService({ store, box: new SecretBox(pepper), clock });
+  return { config, store, clock, ids, hasher, profiles, auth, admin, connectors };
 }
 
 /** PostgreSQL when a store URL is configured, else SQLite in the data dir. Migrates either to the latest schema. */
@@ -136,7 +142,9 @@ export interface Gateway {
   logger: Logger;
   metrics: Metrics;
   url: string;
+  /** The default channel: routes without SMPP connectors travel through it. */
   channel: Channel;
+  smpp: SmppChannel;
   /** This node's name in leases. */
   nodeId: string;
   stop(): Promise<void>;
@@ -186,17 +194,31 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
 
   // The sandbox asks for no delay of its own: the dispatcher's backoff decides when to retry.
   const channel = options.channel ?? new SandboxChannel({ ...config.sandbox, retryAfterMs: 0 }, clock);
-  const receipts = new ReceiptWorker(store, { onTransitions: (t) => metrics.recordTransitions(t), onError: onError('receipts') });
+  const receipts = new ReceiptWorker(store, clock, {
+    onTransitions: (t) => metrics.recordTransitions(t), onError: onError('receipts'),
+    onDropped: (count) => {
+      metrics.receiptsDropped.inc(count);
+      logger.warn({ count }, 'receipts dropped: their submissions were never recorded (in doubt)');
+    },
+  });
   channel.onReceipts(receipts.accept);
+  // Routes with upstream connectors travel over SMPP; the others through the default channel.
+  const smpp = new SmppChannel(config.smpp.upstream, clock);
+  smpp.onReceipts(receipts.accept);
+  const channelFor = (routeId: string): Channel => (smpp.serves(routeId) ? smpp : channel);
+  const loadConnectors = async () => smpp.update(await core.connectors.forDispatch());
+  let connectorTimer: NodeJS.Timeout | undefined;
+  let statusTimer: NodeJS.Timeout | undefined;
 
-  // One node at a time dispatches through a channel: the holder of its lease. Winning the lease
-  // means taking over whatever the previous holder left: its in-doubt claims and the submitted
-  // messages still waiting for receipts.
-  const dispatchLeaseName = `channel:${channel.name}`;
+  // One node at a time dispatches (and holds the binds to carriers): the holder of this lease.
+  // Winning it means taking over whatever the previous holder left: its in-doubt claims and the
+  // submitted messages still waiting for receipts.
+  const dispatchLeaseName = 'dispatch';
   const dispatchLease = new LeaseKeeper(dispatchLeaseName, nodeId, store, leaseOptions, {
     onAcquired: async () => {
       metrics.leaseHeld.set({ lease: dispatchLeaseName }, 1);
       metrics.leaseAcquiredAt.set({ lease: dispatchLeaseName }, Date.now());
+      await smpp.activate();
       const recovered = await store.recoverInDoubt(clock.now());
       if (recovered.length > 0) logger.warn({ count: recovered.length }, 'in-doubt submissions of the previous holder resolved');
       metrics.recordTransitions(recovered);
@@ -214,11 +236,12 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
       if (stopping) logger.info({ lease: dispatchLeaseName, node: nodeId }, 'dispatch lease released');
       else logger.warn({ lease: dispatchLeaseName, node: nodeId }, 'dispatch lease lost');
       await Promise.all([...workers.values()].map((w) => w.stop()));
+      await smpp.deactivate();
     },
     onError: onError('lease'),
   });
   const workers = new Map(lanes.map((lane) => [lane, new DispatchWorker(lane, {
-    store, clock, channelFor: () => channel, options: config.dispatch, promotionalWindow: config.promotionalWindow,
+    store, clock, channelFor, options: config.dispatch, promotionalWindow: config.promotionalWindow,
     events: {
       onTransitions: (t) => metrics.recordTransitions(t), onError: onError(`dispatch-${lane}`),
       onSubmit: (name, count) => {
@@ -227,6 +250,7 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
       },
     },
     lease: dispatchLease,
+    capacity: () => (smpp.serving ? smpp.capacity() : Infinity),
   })]));
 
   const housekeeping = new HousekeepingWorker({
@@ -246,13 +270,26 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
   });
   const limiter: RateLimiter = store.driver === 'sqlite' ? new LocalRateLimiter(clock) : new SharedRateLimiter(store, clock);
   const http = await buildHttpServer({
-    config, logger, clock, metrics, send, reports: new ReportService(store), admin: core.admin, auth: core.auth,
+    config, logger, clock, metrics, send, reports: new ReportService(store), admin: core.admin, connectors: core.connectors, auth: core.auth,
     ready: () => ready && storeUp, limiter, api: role !== 'worker',
     notReadyReason: () => (ready && !storeUp ? 'The database is unreachable; nothing was stored. Retry shortly.' : undefined),
   });
   // Work accepted by another node wakes this node's dispatchers at once (when the store can tell).
   const unsubscribe = works ? store.onWork?.((lane) => workers.get(lane)?.wake()) : undefined;
   if (works) {
+    receipts.start();
+    await loadConnectors().catch(onError('connectors'));
+    // Connector changes (the CLI writes them to the store) reach the binds within reloadMs; the
+    // node holding the binds reports their live state for `dakiya connector list`.
+    connectorTimer = setInterval(() => { loadConnectors().catch(onError('connectors')); }, config.smpp.upstream.reloadMs);
+    connectorTimer.unref();
+    statusTimer = setInterval(() => {
+      if (!dispatchLease.held()) return;
+      const states = smpp.states();
+      metrics.recordConnectors(states);
+      if (states.length > 0) core.connectors.reportStatus(nodeId, states.map((state) => ({ name: state.name, state }))).catch(onError('connectors'));
+    }, 1000);
+    statusTimer.unref();
     await dispatchLease.start();
     await housekeepingLease.start();
     metrics.channelUp.set({ channel: channel.name }, 1);
@@ -265,7 +302,7 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
   ready = true;
 
   return {
-    core, http, logger, metrics, url, channel, housekeeping, nodeId,
+    core, http, logger, metrics, url, channel, smpp, housekeeping, nodeId,
     stop() {
       stopping ??= (async () => {
         ready = false;
@@ -275,7 +312,10 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
         await http.close();
         await dispatchLease.stop();
         await Promise.all([...workers.values()].map((w) => w.stop()));
+        clearInterval(connectorTimer);
+        clearInterval(statusTimer);
         await channel.close();
+        await smpp.close();
         await receipts.stop();
         await store.close();
       })();

@@ -4,8 +4,10 @@
 import { Command } from 'commander';
 import { loadConfig } from '../config/load-config.ts';
 import { accountCommands } from './account-commands.ts';
+import { connectorCommands } from './connector-commands.ts';
 import { listCommands } from './list-commands.ts';
 import { serveCommand } from './serve-command.ts';
+import { smscSimCommand } from './smsc-sim-command.ts';
 import { storeCommands } from './store-commands.ts';
 
 export function buildCli(env: Record<string, string | undefined> = process.env): Command {
@@ -20,8 +22,10 @@ export function buildCli(env: Record<string, string | undefined> = process.env):
   };
   serveCommand(program, config);
   accountCommands(program, config);
+  connectorCommands(program, config);
   listCommands(program, config);
   storeCommands(program, config);
+  smscSimCommand(program);
   return program;
 }
 

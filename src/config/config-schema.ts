@@ -101,6 +101,19 @@ export const ConfigSchema = section({
     receiptDelayMs: Type.Integer({ minimum: 0, default: 50, description: 'Time from submit to receipt in the sandbox channel, in ms.' }),
     unreachableRetryMs: Type.Integer({ minimum: 0, default: 2000, description: 'Retry delay for sandbox messages to simulated unreachable handsets, in ms.' }),
   }),
+  smpp: section({
+    upstream: section({
+      reloadMs: Type.Integer({ minimum: 100, default: 5000, description: 'How often a dispatching node re-reads the connector list (changes made with `dakiya connector` take effect within this), in ms.' }),
+      connectTimeoutMs: Type.Integer({ minimum: 100, default: 10_000, description: 'TCP (and TLS) connect timeout to a carrier, in ms.' }),
+      responseTimeoutMs: Type.Integer({ minimum: 100, default: 10_000, description: 'How long a submit_sm waits for its submit_sm_resp before the message counts as in doubt (UNKNOWN, never resent blindly), in ms.' }),
+      enquireLinkMs: Type.Integer({ minimum: 0, default: 30_000, description: 'Idle time after which an enquire_link checks the bind (0 = never), in ms.' }),
+      reconnectMinMs: Type.Integer({ minimum: 10, default: 1000, description: 'First reconnect delay after a bind drops or fails; it doubles per failure (with jitter), in ms.' }),
+      reconnectMaxMs: Type.Integer({ minimum: 10, default: 60_000, description: 'Longest reconnect delay, in ms.' }),
+      throttleBackoffMs: Type.Integer({ minimum: 0, default: 1000, description: 'How long a bind rests after the carrier answers ESME_RTHROTTLED or ESME_RMSGQFUL, in ms.' }),
+      partRetries: Type.Integer({ minimum: 0, default: 3, description: 'Tries of a later part of a long message that the carrier throttled before the message counts as in doubt.' }),
+      retryAfterMs: Type.Integer({ minimum: 0, default: 1000, description: 'When every connector of a route is busy or down, the message is retried after at least this long (the dispatcher backs off further), in ms.' }),
+    }),
+  }),
   metrics: section({
     enabled: Type.Boolean({ default: true, description: 'Collect and expose Prometheus metrics.' }),
   }),

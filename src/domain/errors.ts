@@ -47,6 +47,7 @@ export const errorCatalogue = {
   ERR_CARRIER_UNAVAILABLE: { status: 503, phase: 'delivery', permanent: false, message: 'The carrier could not be reached; delivery is retried.' },
   ERR_CARRIER_REJECTED: { status: 502, phase: 'delivery', permanent: true, message: 'The carrier rejected the message.' },
   ERR_HANDSET_UNREACHABLE: { status: 502, phase: 'delivery', permanent: false, message: 'The handset was off or out of coverage until the validity period ended.' },
+  ERR_UNDELIVERED: { status: 502, phase: 'delivery', permanent: false, message: 'The carrier reported the message undeliverable without a more precise reason.' },
   ERR_NUMBER_INACTIVE: { status: 502, phase: 'delivery', permanent: true, message: 'The mobile number is deactivated; remove it from your list.' },
   ERR_MESSAGE_EXPIRED: { status: 502, phase: 'delivery', permanent: false, message: 'The message could not be submitted before its validity period ended.' },
   ERR_DELIVERY_UNKNOWN: { status: 502, phase: 'delivery', permanent: false, message: 'The submission is in doubt (no carrier answer before a crash or timeout); it was not resent.' },

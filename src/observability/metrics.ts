@@ -20,6 +20,12 @@ export class Metrics {
   readonly leaseAcquiredAt = new Gauge({ name: 'dakiya_lease_acquired_timestamp_ms', help: 'Wall-clock time this node last won the lease, in ms since the epoch', labelNames: ['lease'], registers: [this.registry] });
   readonly leaseHeld = new Gauge({ name: 'dakiya_lease_held', help: '1 while this node holds the lease (channel dispatch, housekeeping)', labelNames: ['lease'], registers: [this.registry] });
   readonly channelUp = new Gauge({ name: 'dakiya_channel_up', help: '1 when a channel is connected', labelNames: ['channel'], registers: [this.registry] });
+  readonly receiptsDropped = new Counter({ name: 'dakiya_receipts_dropped_total', help: 'Receipts that overtook a submission which was then never recorded (left in doubt), forgotten after an hour', registers: [this.registry] });
+  readonly connectorUp = new Gauge({ name: 'dakiya_smpp_connector_up', help: '1 while an upstream SMPP connector has a bound session that can submit (on the node holding the binds)', labelNames: ['connector'], registers: [this.registry] });
+  readonly connectorBound = new Gauge({ name: 'dakiya_smpp_connector_bound_sessions', help: 'Bound SMPP sessions of a connector', labelNames: ['connector'], registers: [this.registry] });
+  readonly connectorOutstanding = new Gauge({ name: 'dakiya_smpp_connector_outstanding', help: 'submit_sm awaiting their response, per connector', labelNames: ['connector'], registers: [this.registry] });
+  readonly connectorEvents = new Counter({ name: 'dakiya_smpp_connector_events_total', help: 'Per connector: submit_sm answered OK (submitted), refused first parts (refused), throttle answers (throttled), submissions left in doubt (in_doubt), final receipts (receipts)', labelNames: ['connector', 'event'], registers: [this.registry] });
+  #connectorTotals = new Map<string, number>();
 
   /**
    * The queue depth is counted in the store at most every `waitingTtlMs` (a count over a large
@@ -36,6 +42,22 @@ export class Metrics {
         for (const [lane, n] of Object.entries(await counted.value)) this.set({ lane }, n ?? 0);
       },
     });
+  }
+
+  /** The connectors' live state, reported by the SMPP channel once a second. */
+  recordConnectors(states: ReadonlyArray<{ name: string; up: boolean; bound: number; outstanding: number } & Record<'submitted' | 'refused' | 'throttled' | 'inDoubt' | 'receipts', number>>): void {
+    for (const c of states) {
+      this.connectorUp.set({ connector: c.name }, c.up ? 1 : 0);
+      this.connectorBound.set({ connector: c.name }, c.bound);
+      this.connectorOutstanding.set({ connector: c.name }, c.outstanding);
+      for (const [event, total] of [['submitted', c.submitted], ['refused', c.refused], ['throttled', c.throttled], ['in_doubt', c.inDoubt], ['receipts', c.receipts]] as const) {
+        const key = `${c.name}\u0000${event}`;
+        // A connector re-created (changed settings) starts counting from zero again.
+        const delta = total - (this.#connectorTotals.get(key) ?? 0);
+        if (delta > 0) this.connectorEvents.inc({ connector: c.name, event }, delta);
+        this.#connectorTotals.set(key, total);
+      }
+    }
   }
 
   recordTransitions(transitions: readonly Transition[]): void {

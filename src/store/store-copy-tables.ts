@@ -29,8 +29,9 @@ const bookkeeping = (table: string) => table.startsWith('kysely_');
 
 // Coordination state of the running nodes, not data: a lease names a SQLite-era node that will
 // never renew it (copied while live, it would only hold the new nodes off until it ran out), and
-// rate windows are counts of the current minute.
-const transient = new Set(['leases', 'rate_windows']);
+// rate windows are counts of the current minute; connector status is the live state of binds.
+const transient = new Set(['leases', 'rate_windows', 'connector_status']);
+
 
 /** The tables of the SQLite source to copy, in the order they were created. */
 export function sqliteTables(sqlite: Database.Database): string[] {

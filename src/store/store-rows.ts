@@ -3,7 +3,8 @@
 import type { Account, ApiKey, DltTemplate, SenderId } from '../domain/account.ts';
 import type { Message } from '../domain/message.ts';
 import type { Route } from '../domain/route.ts';
-import type { LedgerEntry } from './store.ts';
+import type { Connector } from '../domain/connector.ts';
+import type { LedgerEntry, StoredConnector } from './store.ts';
 
 export interface MessageRow {
   id: string; account_id: string; batch_id: string | null; route_id: string; category: string; lane: string;
@@ -75,4 +76,14 @@ export function toLedgerEntry(r: LedgerRow): LedgerEntry {
     id: r.id, accountId: r.account_id, routeId: r.route_id, amount: r.amount, kind: r.kind as LedgerEntry['kind'],
     messageId: r.message_id, batchId: r.batch_id, note: r.note, createdAt: r.created_at,
   };
+}
+
+export interface ConnectorRow { name: string; settings: string; password_sealed: string; created_at: number; updated_at: number }
+export function toStoredConnector(r: ConnectorRow): StoredConnector {
+  return { connector: { ...JSON.parse(r.settings) as Connector, name: r.name }, passwordSealed: r.password_sealed, createdAt: r.created_at, updatedAt: r.updated_at };
+}
+/** The settings column: the connector without its name (the key). */
+export function connectorSettings(c: Connector): string {
+  const { name: _name, ...settings } = c;
+  return JSON.stringify(settings);
 }

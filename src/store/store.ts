@@ -2,6 +2,7 @@
 // store/sqlite implements it today and store/postgres will implement the same contract
 // (test/contract/store.contract.ts runs against every implementation).
 import type { Account, ApiKey, DltTemplate, SenderId } from '../domain/account.ts';
+import type { Connector } from '../domain/connector.ts';
 import type { ErrorCode } from '../domain/errors.ts';
 import type { FinalStatus, Lane, Message, MessageStatus, NewMessage } from '../domain/message.ts';
 import type { Route } from '../domain/route.ts';
@@ -73,7 +74,16 @@ export type AcceptResult =
  * took over decided.
  */
 export type SubmissionOutcome = (
-  | { id: string; outcome: 'submitted'; carrierId: string; at: number }
+  | {
+    id: string; outcome: 'submitted'; carrierId: string; at: number;
+    /**
+     * When the carrier took the message part by part (one submission and one carrier id per
+     * segment): every part's carrier id, in order. Receipts then come per part, and the message
+     * is DELIVERED once every part is, or FAILED/EXPIRED with its first part that is not.
+     * `carrierId` is then their comma-joined list, for display.
+     */
+    parts?: readonly string[];
+  }
   | { id: string; outcome: 'retry'; errorCode: ErrorCode; retryAt: number }
   | { id: string; outcome: 'rejected'; errorCode: ErrorCode; at: number }
   | { id: string; outcome: 'expired'; at: number }
@@ -93,7 +103,24 @@ export interface LeaseGrant {
   expiresAt: number;
 }
 
-/** A delivery receipt, already matched to its carrier id by the channel. */
+/** An upstream connector as kept in the store: its settings and its sealed bind password. */
+export interface StoredConnector {
+  connector: Connector;
+  /** The bind password sealed by the services' SecretBox; never the plain text. */
+  passwordSealed: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A connector's live state as the node holding its binds reported it (`state` is the channel's JSON). */
+export interface ConnectorStatusRow {
+  name: string;
+  nodeId: string;
+  state: string;
+  at: number;
+}
+
+/** A delivery receipt, already matched to its carrier id by the channel (a message's, or one of its parts'). */
 export interface ReceiptUpdate {
   carrierId: string;
   status: Extract<FinalStatus, 'DELIVERED' | 'FAILED' | 'EXPIRED'>;
@@ -191,8 +218,18 @@ export interface Store {
    */
   claimDue(lane: Lane, now: number, limit: number, fence?: Fence): Promise<ClaimedMessage[]>;
   recordSubmissions(outcomes: readonly SubmissionOutcome[]): Promise<Transition[]>;
-  /** Finishes SUBMITTED messages; receipts whose carrier id is not stored yet come back as unmatched. */
+  /**
+   * Finishes SUBMITTED messages. A receipt whose carrier id is not stored yet (it overtook its
+   * submission) is parked durably in the same transaction and comes back in `unmatched`: once
+   * this resolves, every receipt given is safe, and may be acknowledged to the carrier.
+   */
   applyReceipts(receipts: readonly ReceiptUpdate[]): Promise<{ transitions: Transition[]; unmatched: ReceiptUpdate[] }>;
+  /**
+   * Applies up to `limit` parked receipts whose carrier id is known by now, and forgets those
+   * received before `expiredBefore` (their submission was never recorded: in doubt, or another
+   * gateway's). `left` counts the parked receipts still waiting.
+   */
+  applyParkedReceipts(expiredBefore: number, limit: number): Promise<{ transitions: Transition[]; applied: number; dropped: number; left: number }>;
   /** After a crash: DISPATCHING messages are in doubt; UNKNOWN, or re-queued where the route allows. */
   recoverInDoubt(at: number): Promise<Transition[]>;
   /** SUBMITTED messages still waiting for a receipt, in id order after `after` (for a channel to resume after a restart). */
@@ -210,6 +247,14 @@ export interface Store {
   /** Earliest due_at among waiting messages of a lane, to sleep until then. */
   nextDueAt(lane: Lane): Promise<number | undefined>;
 
+  // upstream connectors
+  /** Creates the connector or replaces the one of that name (keeping its created_at). */
+  saveConnector(connector: StoredConnector): Promise<void>;
+  listConnectors(): Promise<StoredConnector[]>;
+  removeConnector(name: string): Promise<boolean>;
+  /** Replaces the reported live state of these connectors. */
+  saveConnectorStatus(rows: readonly ConnectorStatusRow[]): Promise<void>;
+  listConnectorStatus(): Promise<ConnectorStatusRow[]>;
   // the deployment
   /** Stores `value` under `key` unless a value is already there; answers the stored value. */
   ensureSetting(key: string, value: string): Promise<string>;

@@ -51,12 +51,20 @@ export class DispatchWorker {
   #loop: Promise<void> | undefined;
   #pending = new Set<Promise<void>>();
   #lease: DispatchLease | undefined;
+  #capacity: () => number;
 
   constructor(lane: Lane, deps: {
     store: Store; channelFor: (routeId: string) => Channel; clock: Clock; options: DispatchOptions; promotionalWindow: SendingWindow; events?: DispatchEvents;
     lease?: DispatchLease;
+    /**
+     * How many messages the channels can put on the wire soon. Claimed messages are in doubt if
+     * the process dies before their outcome is recorded, so the dispatcher claims no further ahead
+     * than this (and never beyond options.maxInFlight).
+     */
+    capacity?: () => number;
   }) {
     this.#lease = deps.lease;
+    this.#capacity = deps.capacity ?? (() => Infinity);
     this.lane = lane;
     this.#store = deps.store;
     this.#channelFor = deps.channelFor;
@@ -89,7 +97,7 @@ export class DispatchWorker {
     while (this.#running) {
       let claimed: ClaimedMessage[] = [];
       try {
-        const room = this.#options.maxInFlight - this.#inFlight;
+        const room = Math.min(this.#options.maxInFlight, this.#capacity()) - this.#inFlight;
         const fence = this.#lease?.fence;
         if (room > 0 && (!this.#lease || fence)) claimed = await this.#store.claimDue(this.lane, this.#clock.now(), Math.min(room, this.#options.batchSize), fence);
       } catch (error) {
@@ -118,7 +126,7 @@ export class DispatchWorker {
 
   async #sleep(): Promise<void> {
     let delay = this.#options.pollIntervalMs;
-    if (this.#inFlight < this.#options.maxInFlight) {
+    if (this.#inFlight < Math.min(this.#options.maxInFlight, this.#capacity())) {
       const next = await this.#store.nextDueAt(this.lane).catch(() => undefined);
       if (next !== undefined) delay = Math.max(0, Math.min(delay, next - this.#clock.now()));
     }

@@ -50,7 +50,7 @@ test('a node frozen past its lease is fenced out and submits nothing after wakin
   // Watch the woken node for a while: it renews, finds the lease gone, and must not hand anything
   // to its channel meanwhile. (On a loaded machine the other node may in turn miss a renewal and the
   // woken node win the lease back legitimately, with a new token: submissions after that are fine.)
-  const lease = { lease: 'channel:sandbox' };
+  const lease = { lease: 'dispatch' };
   let violation: string | undefined;
   for (const until = Date.now() + ttlMs; Date.now() < until && !violation;) {
     const [lastSubmit, acquiredAt] = await Promise.all([

@@ -25,9 +25,9 @@ test('an api node and a worker node split the work', { timeout: 120_000 }, async
   }
   assert.equal(status, 'DELIVERED', 'the worker node delivered what the api node accepted');
 
-  assert.equal(await metric(api, 'dakiya_lease_held', { lease: 'channel:sandbox' }), 0, 'the api node holds no dispatch lease');
+  assert.equal(await metric(api, 'dakiya_lease_held', { lease: 'dispatch' }), 0, 'the api node holds no dispatch lease');
   assert.equal(await metric(api, 'dakiya_channel_submits_total'), 0, 'the api node submitted nothing');
-  assert.equal(await metric(worker, 'dakiya_lease_held', { lease: 'channel:sandbox' }), 1);
+  assert.equal(await metric(worker, 'dakiya_lease_held', { lease: 'dispatch' }), 1);
   assert.equal(await metric(worker, 'dakiya_channel_submits_total'), 1);
   assert.equal((await fetch(`${worker.url}/v1/account/balance`, { headers })).status, 404, 'the worker node serves no customer API');
   assert.equal((await fetch(`${worker.url}/admin/v1/accounts`, { headers })).status, 404, 'nor the admin API');

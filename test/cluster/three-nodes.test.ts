@@ -23,7 +23,7 @@ test('killing the dispatching node of three moves its lease in bounded time and 
   const { id: accountId, apiKey } = await cluster.account({ name: 'cluster', credits: { transactional: initialCredits }, rateLimitPerMinute: 100_000_000 });
 
   const holder = await dispatcher(nodes);
-  const holders = (await Promise.all(nodes.map((n) => metric(n, 'dakiya_lease_held', { lease: 'channel:sandbox' })))).filter((v) => v === 1);
+  const holders = (await Promise.all(nodes.map((n) => metric(n, 'dakiya_lease_held', { lease: 'dispatch' })))).filter((v) => v === 1);
   assert.equal(holders.length, 1, 'exactly one node holds the dispatch lease');
 
   // Two customers' worth of load through every node.

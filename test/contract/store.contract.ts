@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { uuidv7Generator } from '../../src/domain/ids.ts';
 import type { NewMessage } from '../../src/domain/message.ts';
+import { connectorDefaults, validateConnector } from '../../src/domain/connector.ts';
 import { defaultRoutes } from '../../src/domain/route.ts';
 import type { Store, Transition } from '../../src/store/store.ts';
 
@@ -190,7 +191,107 @@ export function storeContract(name: string, fresh: () => Promise<() => Promise<S
       assert.equal(await balance(), 9);
     });
 
-    test('a receipt for an unknown carrier id comes back unmatched', async () => {
+    async function submittedInParts(m: NewMessage, parts: string[]): Promise<void> {
+      await store.accept({ accountId, routeId: 'transactional', debit: m.credits, messages: [m] });
+      await store.claimDue('transactional', clock.now(), 10);
+      await store.recordSubmissions([{ id: m.id, outcome: 'submitted', carrierId: parts.join(','), parts, at: clock.now() }]);
+    }
+
+    test('a message sent part by part is delivered once every part is, whatever the order and repeats', async () => {
+      const m = message({ segments: 3, credits: 3 });
+      await submittedInParts(m, ['A1', 'A2', 'A3']);
+      const receipt = (carrierId: string) => ({ carrierId, status: 'DELIVERED' as const, errorCode: null, at: clock.now() + 5 });
+      assert.deepEqual((await store.applyReceipts([receipt('A3'), receipt('A1')])).transitions, []);
+      assert.deepEqual(await store.applyReceipts([receipt('A3')]), { transitions: [], unmatched: [] });
+      assert.equal((await store.getMessage(accountId, m.id))?.status, 'SUBMITTED');
+      const last = await store.applyReceipts([receipt('A2'), receipt('A2')]);
+      assert.deepEqual(last.transitions.map((t) => [t.messageId, t.to]), [[m.id, 'DELIVERED']]);
+      const stored = await store.getMessage(accountId, m.id);
+      assert.equal(stored?.status, 'DELIVERED');
+      assert.equal(stored?.carrierId, 'A1,A2,A3');
+      assert.equal(await balance(), 7);
+    });
+
+    test('a message sent part by part fails with its first failed part, refunded once', async () => {
+      const m = message({ segments: 2, credits: 2 });
+      await submittedInParts(m, ['B1', 'B2']);
+      const first = await store.applyReceipts([
+        { carrierId: 'B2', status: 'FAILED', errorCode: 'ERR_NUMBER_INACTIVE', at: clock.now() },
+        { carrierId: 'B1', status: 'EXPIRED', errorCode: 'ERR_HANDSET_UNREACHABLE', at: clock.now() },
+      ]);
+      assert.deepEqual(first.transitions.map((t) => [t.to, t.refunded]), [['FAILED', 2]]);
+      assert.deepEqual((await store.applyReceipts([{ carrierId: 'B1', status: 'DELIVERED', errorCode: null, at: clock.now() }])).transitions, []);
+      const stored = await store.getMessage(accountId, m.id);
+      assert.equal(stored?.status, 'FAILED');
+      assert.equal(stored?.errorCode, 'ERR_NUMBER_INACTIVE');
+      assert.equal(await balance(), 10);
+    });
+
+    test('a part receipt that arrives before its submission is recorded is parked and applied once it is', async () => {
+      const m = message({ segments: 2, credits: 2 });
+      const early = { carrierId: 'E2', status: 'DELIVERED' as const, errorCode: null, at: clock.now() };
+      assert.deepEqual((await store.applyReceipts([early])).unmatched, [early]);
+      assert.deepEqual(await store.applyParkedReceipts(0, 100), { transitions: [], applied: 0, dropped: 0, left: 1 });
+      await submittedInParts(m, ['E1', 'E2']);
+      assert.deepEqual(await store.applyParkedReceipts(0, 100), { transitions: [], applied: 1, dropped: 0, left: 0 });
+      assert.equal((await store.applyReceipts([{ ...early, carrierId: 'E1' }])).transitions[0]?.to, 'DELIVERED');
+    });
+
+    test('a parked receipt finishes its message once the submission is recorded, from another handle too', async () => {
+      const m = message();
+      await store.accept({ accountId, routeId: 'transactional', debit: 1, messages: [m] });
+      const early = { carrierId: 'P-EARLY', status: 'FAILED' as const, errorCode: 'ERR_NUMBER_INACTIVE' as const, at: clock.now() };
+      await store.applyReceipts([early]);
+      await store.claimDue('transactional', clock.now(), 10);
+      await store.recordSubmissions([{ id: m.id, outcome: 'submitted', carrierId: 'P-EARLY', at: clock.now() }]);
+      const other = await open();
+      try {
+        const swept = await other.applyParkedReceipts(0, 100);
+        assert.deepEqual([swept.applied, swept.left, swept.transitions.map((t) => [t.messageId, t.to, t.refunded])], [1, 0, [[m.id, 'FAILED', 1]]]);
+      } finally {
+        await other.close();
+      }
+      assert.deepEqual(await store.applyParkedReceipts(0, 100), { transitions: [], applied: 0, dropped: 0, left: 0 });
+      assert.equal(await balance(), 10);
+    });
+
+    test('a parked receipt whose submission never comes is forgotten after its time', async () => {
+      await store.applyReceipts([{ carrierId: 'NEVER', status: 'DELIVERED', errorCode: null, at: clock.now() }]);
+      assert.deepEqual(await store.applyParkedReceipts(clock.now(), 100), { transitions: [], applied: 0, dropped: 0, left: 1 });
+      assert.deepEqual(await store.applyParkedReceipts(clock.now() + 1, 100), { transitions: [], applied: 0, dropped: 1, left: 0 });
+    });
+
+    test('a submission left in doubt ends UNKNOWN, or goes back to the queue on a route that resends in doubt', async () => {
+      const kept = message();
+      await store.accept({ accountId, routeId: 'transactional', debit: 1, messages: [kept] });
+      const [claimed] = await store.claimDue('transactional', clock.now(), 10);
+      const first = await store.recordSubmissions([{ id: kept.id, outcome: 'unknown', at: clock.now(), attempt: claimed!.attempts }]);
+      assert.deepEqual(first.map((t) => [t.to, t.refunded]), [['UNKNOWN', 0]]);
+      await store.upsertRoute({ ...defaultRoutes.find((r) => r.id === 'transactional')!, resendInDoubt: true });
+      const resent = message();
+      await store.accept({ accountId, routeId: 'transactional', debit: 1, messages: [resent] });
+      const [again] = await store.claimDue('transactional', clock.now(), 10);
+      const second = await store.recordSubmissions([{ id: resent.id, outcome: 'unknown', at: clock.now(), attempt: again!.attempts }]);
+      assert.deepEqual(second.map((t) => t.to), ['QUEUED']);
+      const stored = await store.getMessage(accountId, resent.id);
+      assert.deepEqual([stored?.status, stored?.errorCode], ['QUEUED', 'ERR_DELIVERY_UNKNOWN']);
+      assert.equal(await balance(), 8);
+    });
+
+    test('connectors are saved, replaced by name and removed', async () => {
+      const connector = validateConnector({
+        ...connectorDefaults, dlt: { ...connectorDefaults.dlt }, messageIds: { ...connectorDefaults.messageIds },
+        name: 'airtel-1', host: 'smsc.example', systemId: 'dakiya', routes: [{ routeId: 'transactional', priority: 0, weight: 1 }],
+      });
+      await store.saveConnector({ connector, passwordSealed: 'sealed-1', createdAt: 1, updatedAt: 1 });
+      await store.saveConnector({ connector: { ...connector, window: 20 }, passwordSealed: 'sealed-2', createdAt: 5, updatedAt: 5 });
+      assert.deepEqual(await store.listConnectors(), [{ connector: { ...connector, window: 20 }, passwordSealed: 'sealed-2', createdAt: 1, updatedAt: 5 }]);
+      assert.equal(await store.removeConnector('airtel-1'), true);
+      assert.equal(await store.removeConnector('airtel-1'), false);
+      assert.deepEqual(await store.listConnectors(), []);
+    });
+
+    test('a receipt for an unknown carrier id comes back unmatched (and is parked)', async () => {
       const receipt = { carrierId: 'NOPE', status: 'DELIVERED' as const, errorCode: null, at: clock.now() };
       assert.deepEqual(await store.applyReceipts([receipt]), { transitions: [], unmatched: [receipt] });
     });

@@ -20,7 +20,7 @@ import { startTestGateway, type TestGateway } from '../fixtures/test-gateway.ts'
 import { bulk, promotional, sandbox, transactional } from '../dialects/native-v1/sample-requests.ts';
 
 const bin = join(import.meta.dirname, '..', '..', 'bin', 'dakiya.js');
-const copiedTables = ['operator_tokens', 'accounts', 'api_keys', 'routes', 'balances', 'ledger', 'sender_ids', 'templates', 'dnd', 'batches', 'messages', 'idempotency_keys', 'settings'];
+const copiedTables = ['operator_tokens', 'accounts', 'api_keys', 'routes', 'balances', 'ledger', 'sender_ids', 'templates', 'dnd', 'batches', 'messages', 'idempotency_keys', 'settings', 'message_parts', 'early_receipts', 'connectors'];
 
 /** Runs the CLI on a data dir with no DAKIYA_STORE_URL (unless `env` gives one), so the store is the SQLite file. */
 function dakiya(dataDir: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -98,6 +98,9 @@ before(async () => {
   assert.equal((await old.admin('POST', '/dnd', { numbers: ['9800000001'] })).status, 200);
   const route = await old.admin('PUT', '/routes/txn-refund', { category: 'transactional', price_per_segment: 2, refund_on_undelivered: true, description: 'Refunding route' });
   assert.equal(route.status, 200, JSON.stringify(route.body));
+  // A connector whose carrier is not there: its definition and sealed password travel all the same.
+  const connector = await old.admin('PUT', '/connectors/upstream-1', { host: '127.0.0.1', port: 1, system_id: 'dakiya', password: 'pw', routes: [{ route: 'promotional' }] });
+  assert.equal(connector.status, 200, JSON.stringify(connector.body));
   ids.delivered = await old.send(transactional('Hello', '9876543210'));
   ids.failed = await old.send(transactional('Hello', sandbox.numberInactive));
   ids.scheduled = await old.send({ ...transactional('Later'), schedule_at: new Date(clock.now() + 30 * 60_000).toISOString() });
@@ -176,6 +179,11 @@ test('keeps the operator token and the ledger entry for entry, ids included', as
   assert.equal(ledger.status, 200);
   assert.deepEqual(ledger.body, seen.ledger.body);
   assert.ok(seen.ledger.body.entries.some((e: { kind: string }) => e.kind === 'refund'));
+});
+
+test('keeps the upstream connectors, whose passwords still open with the same pepper', async () => {
+  const [c] = await target.core.connectors.forDispatch();
+  assert.deepEqual([c?.connector.name, c?.connector.host, c?.connector.routes, c?.password], ['upstream-1', '127.0.0.1', [{ routeId: 'promotional', priority: 0, weight: 1 }], 'pw']);
 });
 
 test('keeps routes with their prices and policies', async () => {

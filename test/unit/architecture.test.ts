@@ -36,6 +36,10 @@ test('protocol libraries import only node built-ins and each other', () => {
   assert.deepEqual(violations('protocols/', (spec) => spec.startsWith('node:') || (ours(spec) && spec.startsWith('protocols/'))), []);
 });
 
+test('the SMSC simulator is a tool on the protocol libraries, knowing nothing of the gateway', () => {
+  assert.deepEqual(violations('simulator/', (spec) => spec.startsWith('node:') || (ours(spec) && (spec.startsWith('protocols/') || spec.startsWith('simulator/')))), []);
+});
+
 test('the domain imports only the domain, the GSM library and the phone number library', () => {
   assert.deepEqual(violations('domain/', (spec) => spec.startsWith('node:') || spec.startsWith('libphonenumber-js')
     || (ours(spec) && (spec.startsWith('domain/') || spec.startsWith('protocols/gsm/')))), []);

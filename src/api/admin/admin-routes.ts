@@ -8,8 +8,9 @@ import type { HttpContext } from '../http/http-context.ts';
 import { nativeErrorBody } from '../dialects/native-v1/native-errors.ts';
 import {
   AccountId, AccountKeyId, AccountSender, AccountTemplate, AddCredits, AddSender, AddTemplate, CreateAccount, CreateKey,
-  DndNumbers, LedgerQuery, RouteIdParams, SetStatus, UpdateAccount, UpsertRoute,
+  ConnectorName, DndNumbers, LedgerQuery, PutConnector, RouteIdParams, SetStatus, UpdateAccount, UpsertRoute,
 } from './admin-schemas.ts';
+import { connectorJson, connectorViewJson } from './connector-json.ts';
 
 /** camelCase domain objects → snake_case JSON, the API's convention. */
 export function snake(value: unknown): unknown {
@@ -32,6 +33,31 @@ export function adminApi(ctx: HttpContext) {
     });
     api.setNotFoundHandler((request, reply) => reply.code(404).send(nativeErrorBody(new DakiyaError('ERR_NOT_FOUND', `No endpoint ${request.method} ${request.url.split('?')[0]}.`)).body));
     api.addHook('onRequest', async (request) => ctx.auth.authenticateOperator(bearerOrQueryToken(request.headers, request.query)));
+
+    api.get('/connectors', async () => ({ connectors: (await ctx.connectors.list()).map(connectorViewJson) }));
+    api.put('/connectors/:name', { schema: { params: ConnectorName, body: PutConnector } }, async (request) => {
+      const b = request.body;
+      const connector = await ctx.connectors.save({
+        name: request.params.name, host: b.host, systemId: b.system_id, password: b.password,
+        routes: b.routes.map((r) => ({ routeId: r.route, priority: r.priority ?? 0, weight: r.weight ?? 1 })),
+        ...(b.port !== undefined && { port: b.port }), ...(b.tls !== undefined && { tls: b.tls }),
+        ...(b.system_type !== undefined && { systemType: b.system_type }), ...(b.bind !== undefined && { bind: b.bind }),
+        ...(b.binds !== undefined && { binds: b.binds }), ...(b.window !== undefined && { window: b.window }), ...(b.tps !== undefined && { tps: b.tps }),
+        ...(b.source_ton !== undefined && { sourceTon: b.source_ton }), ...(b.source_npi !== undefined && { sourceNpi: b.source_npi }),
+        ...(b.dest_ton !== undefined && { destTon: b.dest_ton }), ...(b.dest_npi !== undefined && { destNpi: b.dest_npi }),
+        dlt: {
+          ...(b.dlt?.pe_id !== undefined && { peId: b.dlt.pe_id }), ...(b.dlt?.pe_id_tag !== undefined && { peIdTag: b.dlt.pe_id_tag }),
+          ...(b.dlt?.template_id_tag !== undefined && { templateIdTag: b.dlt.template_id_tag }),
+        },
+        messageIds: { ...(b.message_ids?.submit !== undefined && { submit: b.message_ids.submit }), ...(b.message_ids?.receipt !== undefined && { receipt: b.message_ids.receipt }) },
+        ...(b.concat !== undefined && { concat: b.concat }), ...(b.enabled !== undefined && { enabled: b.enabled }),
+      });
+      return { connector: connectorJson(connector) };
+    });
+    api.delete('/connectors/:name', { schema: { params: ConnectorName } }, async (request, reply) => {
+      await ctx.connectors.remove(request.params.name);
+      return reply.code(204).send();
+    });
 
     api.post('/accounts', { schema: { body: CreateAccount } }, async (request, reply) => {
       const b = request.body;

@@ -59,3 +59,37 @@ export const AddTemplate = Type.Object({
 export const DndNumbers = Type.Object({ numbers: Type.Array(Type.String({ maxLength: 40 }), { minItems: 1, maxItems: 100_000 }) }, { additionalProperties: false });
 
 export const LedgerQuery = Type.Object({ limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,4}$' })) });
+
+export const ConnectorName = Type.Object({ name: Type.String({ maxLength: 40 }) });
+
+const tlvTag = Type.Integer({ minimum: 0x1400, maximum: 0x3fff });
+const idFormat = Type.Union([Type.Literal('hex'), Type.Literal('decimal'), Type.Literal('text')]);
+const tonNpi = Type.Integer({ minimum: 0, maximum: 255 });
+
+/** PUT /admin/v1/connectors/{name}: the whole connector (a PUT replaces it), password included. */
+export const PutConnector = Type.Object({
+  host: Type.String({ minLength: 1, maxLength: 253 }),
+  port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65_535 })),
+  tls: Type.Optional(Type.Boolean()),
+  system_id: Type.String({ minLength: 1, maxLength: 15 }),
+  password: Type.String({ minLength: 1, maxLength: 8 }),
+  system_type: Type.Optional(Type.String({ maxLength: 12 })),
+  bind: Type.Optional(Type.Union([Type.Literal('trx'), Type.Literal('tx-rx')])),
+  binds: Type.Optional(Type.Integer({ minimum: 1, maximum: 64 })),
+  window: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
+  tps: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
+  source_ton: Type.Optional(tonNpi), source_npi: Type.Optional(tonNpi), dest_ton: Type.Optional(tonNpi), dest_npi: Type.Optional(tonNpi),
+  dlt: Type.Optional(Type.Object({
+    pe_id: Type.Optional(Type.Union([Type.String({ pattern: '^[0-9]{1,30}$' }), Type.Null()])),
+    pe_id_tag: Type.Optional(tlvTag),
+    template_id_tag: Type.Optional(tlvTag),
+  }, { additionalProperties: false })),
+  message_ids: Type.Optional(Type.Object({ submit: Type.Optional(idFormat), receipt: Type.Optional(idFormat) }, { additionalProperties: false })),
+  concat: Type.Optional(Type.Union([Type.Literal('udh8'), Type.Literal('udh16'), Type.Literal('sar'), Type.Literal('payload')])),
+  enabled: Type.Optional(Type.Boolean()),
+  routes: Type.Array(Type.Object({
+    route: Type.String({ maxLength: 40 }),
+    priority: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
+    weight: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+  }, { additionalProperties: false }), { minItems: 1, maxItems: 100 }),
+}, { additionalProperties: false });

@@ -6,6 +6,7 @@ import type { DakiyaError } from '../../domain/errors.ts';
 import type { Metrics } from '../../observability/metrics.ts';
 import type { AdminService } from '../../services/admin-service.ts';
 import type { AuthService, Principal } from '../../services/auth-service.ts';
+import type { ConnectorService } from '../../services/connector-service.ts';
 import type { ReportService } from '../../services/report-service.ts';
 import type { SendService } from '../../services/send-service.ts';
 
@@ -20,6 +21,7 @@ export interface HttpContext {
   send: SendService;
   reports: ReportService;
   admin: AdminService;
+  connectors: ConnectorService;
   auth: AuthService;
   metrics: Metrics;
   /** onRequest hook: API key → principal, then the key's rate limit. */

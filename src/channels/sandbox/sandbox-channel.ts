@@ -19,7 +19,7 @@ export class SandboxChannel implements Channel {
   readonly name = 'sandbox';
   #options: SandboxOptions;
   #clock: Clock;
-  #handlers: Array<(r: ReceiptUpdate[]) => void> = [];
+  #handlers: Array<(r: ReceiptUpdate[]) => Promise<void>> = [];
   #pending: ReceiptUpdate[] = [];
   #timers = new Set<NodeJS.Timeout>();
   #downOnce = new Set<string>();
@@ -100,7 +100,7 @@ export class SandboxChannel implements Channel {
     const batch = this.#pending;
     this.#pending = [];
     if (batch.length === 0 || this.#closed) return;
-    for (const handler of this.#handlers) handler(batch);
+    for (const handler of this.#handlers) void handler(batch);
   }
 
   #sleep(ms: number): Promise<void> {
@@ -110,7 +110,7 @@ export class SandboxChannel implements Channel {
     });
   }
 
-  onReceipts(handler: (receipts: ReceiptUpdate[]) => void): void {
+  onReceipts(handler: (receipts: ReceiptUpdate[]) => Promise<void>): void {
     this.#handlers.push(handler);
   }
 

@@ -18,27 +18,27 @@ export interface SegmentPlan {
 // 140 octets of TP-User-Data (23.040 §9.2.3.24) hold 160 septets or 70 UCS-2 units. Concatenation
 // spends 6 of them on the UDH with an 8-bit reference (UDHL, IEI 0x00, length, 3 octets),
 // leaving 153 septets after one fill bit, or 67 units. A 16-bit reference (concatUdh's
-// reference16) costs one octet more, which these limits do not allow for.
+// reference16) costs one octet more: 152 septets (56 header bits are exactly 8 septets) or 66 units.
 const GSM7_SINGLE = 160;
-const GSM7_CONCATENATED = 153;
 const UCS2_SINGLE = 70;
-const UCS2_CONCATENATED = 67;
+const concatenated = { udh8: { gsm7: 153, ucs2: 67 }, udh16: { gsm7: 152, ucs2: 66 } };
 
 /**
  * Chooses the encoding (or takes the one given) and cuts the text into segments. Forcing GSM7
  * on a text outside the GSM-7 tables throws a RangeError; forcing UCS2 always works.
  */
-export function planSegments(text: string, options?: { encoding?: SmsEncoding }): SegmentPlan {
+export function planSegments(text: string, options?: { encoding?: SmsEncoding; reference16?: boolean }): SegmentPlan {
   const forced = options?.encoding;
-  if (forced === 'UCS2') return planUcs2(text);
+  const limits = options?.reference16 === true ? concatenated.udh16 : concatenated.udh8;
+  if (forced === 'UCS2') return planUcs2(text, limits.ucs2);
   if (forced !== undefined && forced !== 'GSM7') throw new RangeError(`unknown encoding ${String(forced)}`);
   const septets = countSeptets(text);
-  if (septets >= 0) return planGsm7(text, septets);
+  if (septets >= 0) return planGsm7(text, septets, limits.gsm7);
   if (forced === 'GSM7') throw notGsm7Encodable(text);
-  return planUcs2(text);
+  return planUcs2(text, limits.ucs2);
 }
 
-function planGsm7(text: string, units: number): SegmentPlan {
+function planGsm7(text: string, units: number, GSM7_CONCATENATED: number): SegmentPlan {
   if (units <= GSM7_SINGLE) return { encoding: 'GSM7', segments: [text], units, perSegment: GSM7_SINGLE };
   const segments: string[] = [];
   let start = 0;
@@ -57,7 +57,7 @@ function planGsm7(text: string, units: number): SegmentPlan {
   return { encoding: 'GSM7', segments, units, perSegment: GSM7_CONCATENATED };
 }
 
-function planUcs2(text: string): SegmentPlan {
+function planUcs2(text: string, UCS2_CONCATENATED: number): SegmentPlan {
   const units = text.length;
   if (units <= UCS2_SINGLE) return { encoding: 'UCS2', segments: [text], units, perSegment: UCS2_SINGLE };
   const segments: string[] = [];

@@ -4,9 +4,11 @@ import pg from 'pg';
 import { Kysely, Migrator, PostgresDialect, type Migration } from 'kysely';
 import { StoreUnavailableError } from '../store.ts';
 import * as initial from './migrations/0001-initial.ts';
+import * as smpp from './migrations/0002-smpp.ts';
 
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
+  '0002-smpp': smpp,
 };
 
 export interface PostgresOptions {

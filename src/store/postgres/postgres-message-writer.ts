@@ -4,7 +4,7 @@
 // one transaction. A repeated outcome or receipt matches no row and changes nothing.
 import type pg from 'pg';
 import { shouldRefund } from '../../domain/credit.ts';
-import { isErrorCode } from '../../domain/errors.ts';
+import { type ErrorCode, isErrorCode } from '../../domain/errors.ts';
 import type { FinalStatus, Lane, MessageStatus } from '../../domain/message.ts';
 import type { Route } from '../../domain/route.ts';
 import { type RouteRow, toRoute } from '../store-rows.ts';
@@ -57,10 +57,20 @@ export class PostgresMessageWriter {
       const attempt = o.attempt ?? null;
       if (o.outcome === 'rejected') finals.push({ id: o.id, status: 'REJECTED', errorCode: o.errorCode, at: o.at, attempt });
       else if (o.outcome === 'expired') finals.push({ id: o.id, status: 'EXPIRED', errorCode: 'ERR_MESSAGE_EXPIRED', at: o.at, attempt });
-      else if (o.outcome === 'unknown') finals.push({ id: o.id, status: 'UNKNOWN', errorCode: 'ERR_DELIVERY_UNKNOWN', at: o.at, attempt });
     }
+    const unknown = outcomes.filter((o) => o.outcome === 'unknown');
     const transitions = await this.#transaction(async (client) => {
       const out: Transition[] = [];
+      if (unknown.length > 0) {
+        // In doubt (no answer before a timeout or a dropped connection): resent only on a route that allows it.
+        const routes = await loadRoutes(client);
+        const { rows } = await client.query<{ id: string; route_id: string }>('SELECT id, route_id FROM messages WHERE id = ANY($1::text[])', [unknown.map((o) => o.id)]);
+        const resend = new Set(rows.filter((r) => routes.get(r.route_id)?.resendInDoubt).map((r) => r.id));
+        for (const o of unknown) {
+          if (resend.has(o.id)) retries.push({ id: o.id, outcome: 'retry', errorCode: 'ERR_DELIVERY_UNKNOWN', retryAt: o.at, ...(o.attempt !== undefined && { attempt: o.attempt }) });
+          else finals.push({ id: o.id, status: 'UNKNOWN', errorCode: 'ERR_DELIVERY_UNKNOWN', at: o.at, attempt: o.attempt ?? null });
+        }
+      }
       if (submitted.length > 0) {
         const { rows } = await client.query<{ id: string; account_id: string }>(
           `UPDATE messages m SET status = 'SUBMITTED', carrier_id = u.carrier_id, submitted_at = u.at, error_code = NULL
@@ -68,6 +78,15 @@ export class PostgresMessageWriter {
            WHERE m.id = u.id AND m.status = 'DISPATCHING' AND (u.attempt IS NULL OR m.attempts = u.attempt) RETURNING m.id, m.account_id`,
           [submitted.map((o) => o.id), submitted.map((o) => o.carrierId), submitted.map((o) => o.at), submitted.map((o) => o.attempt ?? null)]);
         for (const r of rows) out.push({ messageId: r.id, accountId: r.account_id, from: 'DISPATCHING', to: 'SUBMITTED', refunded: 0 });
+        const recorded = new Set(rows.map((r) => r.id));
+        const parts = submitted.filter((o) => recorded.has(o.id) && o.parts && o.parts.length > 1)
+          .flatMap((o) => o.parts!.map((key, i) => ({ key, id: o.id, part: i + 1 })));
+        if (parts.length > 0) {
+          await client.query(
+            `INSERT INTO message_parts (carrier_id, message_id, part)
+             SELECT * FROM unnest($1::text[], $2::text[], $3::integer[]) ON CONFLICT (carrier_id) DO NOTHING`,
+            [parts.map((p) => p.key), parts.map((p) => p.id), parts.map((p) => p.part)]);
+        }
       }
       if (retries.length > 0) out.push(...await requeue(client, retries.map((o) => ({ id: o.id, dueAt: o.retryAt, errorCode: o.errorCode, attempt: o.attempt ?? null }))));
       if (finals.length > 0) out.push(...await finish(client, 'm.id', 'DISPATCHING', finals));
@@ -78,37 +97,33 @@ export class PostgresMessageWriter {
 
   async applyReceipts(receipts: readonly ReceiptUpdate[]): Promise<{ transitions: Transition[]; unmatched: ReceiptUpdate[] }> {
     if (receipts.length === 0) return { transitions: [], unmatched: [] };
-    // One receipt per carrier id per call: the first wins, as it would one at a time.
-    const first = new Map<string, ReceiptUpdate>();
-    for (const r of receipts) if (!first.has(r.carrierId)) first.set(r.carrierId, r);
-    const unique = [...first.values()];
     return this.#transaction(async (client) => {
-      const byCarrier = new Map<string, Transition>();
-      const record = (row: FinishedRow, t: Transition) => { byCarrier.set(row.carrier_id!, t); };
-      const finished: Transition[] = [];
-      let pending = unique;
-      let unmatched: ReceiptUpdate[] = [];
-      // Read committed: a submission committed by another connection after the UPDATE's snapshot
-      // is visible to the next statement. A receipt whose message turns out to be SUBMITTED now
-      // is applied again rather than dropped; one whose carrier id is not stored at all is
-      // unmatched (held and retried by the receipt worker).
-      for (let round = 0; pending.length > 0 && round < 5; round++) {
-        finished.push(...await finish(client, 'm.carrier_id', 'SUBMITTED',
-          pending.map((r) => ({ id: r.carrierId, status: r.status, errorCode: r.errorCode, at: r.at, attempt: null })), record));
-        const missing = pending.filter((r) => !byCarrier.has(r.carrierId));
-        if (missing.length === 0) break;
-        const { rows } = await client.query<{ carrier_id: string; submitted: boolean }>(
-          "SELECT carrier_id, bool_or(status = 'SUBMITTED') AS submitted FROM messages WHERE carrier_id = ANY($1::text[]) GROUP BY carrier_id",
-          [missing.map((r) => r.carrierId)]);
-        const known = new Map(rows.map((r) => [r.carrier_id, r.submitted]));
-        unmatched = missing.filter((r) => !known.has(r.carrierId));
-        pending = missing.filter((r) => known.get(r.carrierId) === true);
+      const result = await applyIn(client, receipts);
+      // Receipts that overtook their submission: parked in the same transaction, so none is lost
+      // once the caller acknowledges them.
+      const unmatched = result.unmatched;
+      if (unmatched.length > 0) {
+        await client.query(
+          `INSERT INTO early_receipts (carrier_id, status, error_code, at)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) ON CONFLICT (carrier_id) DO NOTHING`,
+          [unmatched.map((r) => r.carrierId), unmatched.map((r) => r.status), unmatched.map((r) => r.errorCode), unmatched.map((r) => r.at)]);
       }
-      const stillUnmatched = new Set(unmatched.map((r) => r.carrierId));
-      return {
-        transitions: inInputOrder(finished, unique.map((r) => byCarrier.get(r.carrierId)?.messageId ?? '')),
-        unmatched: receipts.filter((r) => stillUnmatched.has(r.carrierId)),
-      };
+      return result;
+    });
+  }
+
+  async applyParkedReceipts(expiredBefore: number, limit: number): Promise<{ transitions: Transition[]; applied: number; dropped: number; left: number }> {
+    return this.#transaction(async (client) => {
+      const dropped = (await client.query('DELETE FROM early_receipts WHERE at < $1', [expiredBefore])).rowCount ?? 0;
+      const { rows } = await client.query<{ carrier_id: string; status: ReceiptUpdate['status']; error_code: ErrorCode | null; at: number }>(
+        'SELECT carrier_id, status, error_code, at FROM early_receipts ORDER BY at LIMIT $1 FOR UPDATE SKIP LOCKED', [limit]);
+      const parked = rows.map((r) => ({ carrierId: r.carrier_id, status: r.status, errorCode: r.error_code, at: r.at }));
+      const { transitions, unmatched } = parked.length > 0 ? await applyIn(client, parked) : { transitions: [], unmatched: [] };
+      const waiting = new Set(unmatched.map((r) => r.carrierId));
+      const applied = parked.filter((r) => !waiting.has(r.carrierId)).map((r) => r.carrierId);
+      if (applied.length > 0) await client.query('DELETE FROM early_receipts WHERE carrier_id = ANY($1::text[])', [applied]);
+      const left = (await client.query<{ n: number }>('SELECT count(*)::integer AS n FROM early_receipts')).rows[0]?.n ?? 0;
+      return { transitions, applied: applied.length, dropped, left };
     });
   }
 
@@ -178,6 +193,97 @@ export async function transaction<T>(pool: pg.Pool, work: (client: pg.PoolClient
     client.off('error', onError);
     client.release(broken);
   }
+}
+
+/** Applies receipts in the caller's transaction; answers the transitions and the receipts whose carrier id is not stored (yet). */
+async function applyIn(client: pg.PoolClient, receipts: readonly ReceiptUpdate[]): Promise<{ transitions: Transition[]; unmatched: ReceiptUpdate[] }> {
+  // One receipt per carrier id per call: the first wins, as it would one at a time.
+  const first = new Map<string, ReceiptUpdate>();
+  for (const r of receipts) if (!first.has(r.carrierId)) first.set(r.carrierId, r);
+  const unique = [...first.values()];
+  const byCarrier = new Map<string, Transition>();
+  const record = (row: FinishedRow, t: Transition) => { byCarrier.set(row.carrier_id!, t); };
+  const finished: Transition[] = [];
+  const parts = await applyPartReceipts(client, unique);
+  finished.push(...parts.transitions);
+  let pending = unique.filter((r) => !parts.handled.has(r.carrierId));
+  let unmatched: ReceiptUpdate[] = [];
+  // Read committed: a submission committed by another connection after the UPDATE's snapshot
+  // is visible to the next statement. A receipt whose message turns out to be SUBMITTED now
+  // is applied again rather than dropped; one whose carrier id is not stored at all is
+  // unmatched (the caller parks it).
+  for (let round = 0; pending.length > 0 && round < 5; round++) {
+    finished.push(...await finish(client, 'm.carrier_id', 'SUBMITTED',
+      pending.map((r) => ({ id: r.carrierId, status: r.status, errorCode: r.errorCode, at: r.at, attempt: null })), record));
+    const missing = pending.filter((r) => !byCarrier.has(r.carrierId));
+    if (missing.length === 0) break;
+    const { rows } = await client.query<{ carrier_id: string; submitted: boolean }>(
+      "SELECT carrier_id, bool_or(status = 'SUBMITTED') AS submitted FROM messages WHERE carrier_id = ANY($1::text[]) GROUP BY carrier_id",
+      [missing.map((r) => r.carrierId)]);
+    const known = new Map(rows.map((r) => [r.carrier_id, r.submitted]));
+    unmatched = missing.filter((r) => !known.has(r.carrierId));
+    pending = missing.filter((r) => known.get(r.carrierId) === true);
+  }
+  const stillUnmatched = new Set(unmatched.map((r) => r.carrierId));
+  for (const [key, t] of parts.byCarrier) byCarrier.set(key, t);
+  return {
+    transitions: inInputOrder(finished, unique.map((r) => byCarrier.get(r.carrierId)?.messageId ?? '')),
+    unmatched: receipts.filter((r) => stillUnmatched.has(r.carrierId)),
+  };
+}
+
+/**
+ * Receipts for the parts of messages sent part by part. Each part is marked once; its message
+ * finishes with the first part that failed or expired, or when every part is delivered. The
+ * messages are locked before their parts are counted, so two transactions marking the last two
+ * parts of one message cannot both miss the other. Answers which receipts were parts' (applied or
+ * repeated) and the transitions made.
+ */
+async function applyPartReceipts(client: pg.PoolClient, receipts: readonly ReceiptUpdate[]): Promise<{
+  handled: Set<string>; transitions: Transition[]; byCarrier: Map<string, Transition>;
+}> {
+  const handled = new Set<string>();
+  const byCarrier = new Map<string, Transition>();
+  const { rows: known } = await client.query<{ carrier_id: string; message_id: string; status: string | null }>(
+    'SELECT carrier_id, message_id, status FROM message_parts WHERE carrier_id = ANY($1::text[]) ORDER BY carrier_id FOR UPDATE',
+    [receipts.map((r) => r.carrierId)]);
+  if (known.length === 0) return { handled, transitions: [], byCarrier };
+  const parts = new Map(known.map((k) => [k.carrier_id, k]));
+  // In the receipts' order, as if applied one at a time.
+  const fresh: Array<{ receipt: ReceiptUpdate; messageId: string }> = [];
+  for (const r of receipts) {
+    const k = parts.get(r.carrierId);
+    if (!k) continue;
+    handled.add(r.carrierId);
+    if (k.status === null) fresh.push({ receipt: r, messageId: k.message_id });
+  }
+  if (fresh.length === 0) return { handled, transitions: [], byCarrier };
+  await client.query(
+    `UPDATE message_parts p SET status = u.status, error_code = u.error_code, done_at = u.at
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) AS u(key, status, error_code, at) WHERE p.carrier_id = u.key`,
+    [fresh.map((f) => f.receipt.carrierId), fresh.map((f) => f.receipt.status), fresh.map((f) => f.receipt.errorCode), fresh.map((f) => f.receipt.at)]);
+  const messageIds = [...new Set(fresh.map((f) => f.messageId))].sort();
+  await client.query('SELECT id FROM messages WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE', [messageIds]);
+  const { rows: counts } = await client.query<{ message_id: string; total: number; delivered: number }>(
+    `SELECT message_id, count(*)::integer AS total, (count(*) FILTER (WHERE status = 'DELIVERED'))::integer AS delivered
+     FROM message_parts WHERE message_id = ANY($1::text[]) GROUP BY message_id`, [messageIds]);
+  const complete = new Set(counts.filter((c) => c.delivered === c.total).map((c) => c.message_id));
+  // One finish per message: its first failed part's receipt, else the delivered part that completed it.
+  const decided = new Map<string, { receipt: ReceiptUpdate }>();
+  for (const f of fresh) {
+    const current = decided.get(f.messageId);
+    if (f.receipt.status !== 'DELIVERED') {
+      if (!current || current.receipt.status === 'DELIVERED') decided.set(f.messageId, { receipt: f.receipt });
+    } else if (!current && complete.has(f.messageId)) {
+      decided.set(f.messageId, { receipt: f.receipt });
+    }
+  }
+  const items = [...decided].map(([id, d]) => ({ id, status: d.receipt.status, errorCode: d.receipt.errorCode, at: d.receipt.at, attempt: null }));
+  const transitions = await finish(client, 'm.id', 'SUBMITTED', items, (row, t) => {
+    const d = decided.get(row.id);
+    if (d) byCarrier.set(d.receipt.carrierId, t);
+  });
+  return { handled, transitions, byCarrier };
 }
 
 async function loadRoutes(client: pg.PoolClient): Promise<Map<string, Route>> {

@@ -6,12 +6,12 @@ import type { Account, ApiKey, DltTemplate, SenderId } from '../../domain/accoun
 import type { Lane, Message } from '../../domain/message.ts';
 import type { Route } from '../../domain/route.ts';
 import {
-  type AccountRow, type ApiKeyRow, type LedgerRow, type MessageRow, type RouteRow, type SenderRow, type TemplateRow,
+  type AccountRow, type ConnectorRow, connectorSettings, toStoredConnector, type ApiKeyRow, type LedgerRow, type MessageRow, type RouteRow, type SenderRow, type TemplateRow,
   toAccount, toApiKey, toLedgerEntry, toMessage, toRoute, toSender, toTemplate,
 } from '../store-rows.ts';
 import type {
   AcceptRequest, AcceptResult, AwaitingReceipt, Balance, Batch, ClaimedMessage, Fence, LeaseGrant, LedgerEntry, MessageQuery, ReceiptUpdate, SendingProfile, Store,
-  StoredResponse, SubmissionOutcome, Transition,
+  ConnectorStatusRow, StoredConnector, StoredResponse, SubmissionOutcome, Transition,
 } from '../store.ts';
 import { PostgresAccept, type PostgresGroupCommitOptions } from './postgres-accept.ts';
 import { createPool, migratePostgres, type PostgresOptions, query } from './postgres-database.ts';
@@ -237,6 +237,9 @@ export class PostgresStore implements Store {
   applyReceipts(receipts: readonly ReceiptUpdate[]): Promise<{ transitions: Transition[]; unmatched: ReceiptUpdate[] }> {
     return this.#writer.applyReceipts(receipts);
   }
+  applyParkedReceipts(expiredBefore: number, limit: number): Promise<{ transitions: Transition[]; applied: number; dropped: number; left: number }> {
+    return this.#writer.applyParkedReceipts(expiredBefore, limit);
+  }
   recoverInDoubt(at: number): Promise<Transition[]> {
     return this.#writer.recoverInDoubt(at);
   }
@@ -258,6 +261,30 @@ export class PostgresStore implements Store {
   }
   async nextDueAt(lane: Lane): Promise<number | undefined> {
     return (await this.#get<{ due: number | null }>("SELECT MIN(due_at) AS due FROM messages WHERE lane = $1 AND status IN ('QUEUED', 'SCHEDULED')", lane))?.due ?? undefined;
+  }
+
+  async saveConnector(c: StoredConnector): Promise<void> {
+    await this.#run(`INSERT INTO connectors (name, settings, password_sealed, created_at, updated_at) VALUES ($1, $2, $3, $4, $5)
+      ON CONFLICT (name) DO UPDATE SET settings = excluded.settings, password_sealed = excluded.password_sealed, updated_at = excluded.updated_at`,
+    c.connector.name, connectorSettings(c.connector), c.passwordSealed, c.createdAt, c.updatedAt);
+  }
+  async listConnectors(): Promise<StoredConnector[]> {
+    return (await this.#all<ConnectorRow>('SELECT * FROM connectors ORDER BY name')).map(toStoredConnector);
+  }
+  async removeConnector(name: string): Promise<boolean> {
+    return (await this.#run('DELETE FROM connectors WHERE name = $1', name)) > 0;
+  }
+
+  async saveConnectorStatus(rows: readonly ConnectorStatusRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.#run(`INSERT INTO connector_status (name, node_id, state, updated_at)
+      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[])
+      ON CONFLICT (name) DO UPDATE SET node_id = excluded.node_id, state = excluded.state, updated_at = excluded.updated_at`,
+    rows.map((r) => r.name), rows.map((r) => r.nodeId), rows.map((r) => r.state), rows.map((r) => r.at));
+  }
+  async listConnectorStatus(): Promise<ConnectorStatusRow[]> {
+    return (await this.#all<{ name: string; node_id: string; state: string; updated_at: number }>('SELECT * FROM connector_status ORDER BY name'))
+      .map((r) => ({ name: r.name, nodeId: r.node_id, state: r.state, at: r.updated_at }));
   }
 
   async ensureSetting(key: string, value: string): Promise<string> {

@@ -67,8 +67,21 @@ export class SqliteMessageWriter {
       finishById: db.prepare<[string, string | null, number, number, string], Finished>(finishSql('rowid = ?')),
       finishClaim: db.prepare<[string, string | null, number, number, number | null, number | null, string], Finished>(finishSql('rowid = ? AND (? IS NULL OR attempts = ?)')),
       rowidOf: db.prepare<[string], { rowid: number }>('SELECT rowid FROM messages WHERE id = ?'),
+      routeOfRow: db.prepare<[number], { route_id: string }>('SELECT route_id FROM messages WHERE rowid = ?'),
       finishByCarrier: db.prepare<[string, string | null, number, string, string], Finished>(finishSql('carrier_id = ?')),
       carrierKnown: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM messages WHERE carrier_id = ? LIMIT 1'),
+      finishByMessage: db.prepare<[string, string | null, number, string, string], Finished>(finishSql('id = ?')),
+      insertPart: db.prepare('INSERT OR IGNORE INTO message_parts (carrier_id, message_id, part) VALUES (?, ?, ?)'),
+      part: db.prepare<[string], { message_id: string; status: string | null }>('SELECT message_id, status FROM message_parts WHERE carrier_id = ?'),
+      markPart: db.prepare('UPDATE message_parts SET status = ?, error_code = ?, done_at = ? WHERE carrier_id = ? AND status IS NULL'),
+      park: db.prepare('INSERT OR IGNORE INTO early_receipts (carrier_id, status, error_code, at) VALUES (?, ?, ?, ?)'),
+      parked: db.prepare<[number], { carrier_id: string; status: string; error_code: string | null; at: number }>(
+        'SELECT carrier_id, status, error_code, at FROM early_receipts ORDER BY at LIMIT ?'),
+      unpark: db.prepare('DELETE FROM early_receipts WHERE carrier_id = ?'),
+      dropParked: db.prepare('DELETE FROM early_receipts WHERE at < ?'),
+      parkedCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM early_receipts'),
+      partsDelivered: db.prepare<[string], { total: number; delivered: number }>(
+        "SELECT count(*) AS total, coalesce(sum(status = 'DELIVERED'), 0) AS delivered FROM message_parts WHERE message_id = ?"),
       // No index serves this on purpose (it would cost every submission and receipt an index
       // write): housekeeping scans a slice of rowids at a time instead.
       stale: db.prepare<[number, number, number], { rowid: number }>(
@@ -142,15 +155,20 @@ export class SqliteMessageWriter {
 
   recordSubmissions(outcomes: readonly SubmissionOutcome[]): Transition[] {
     const s = this.#s;
-    return this.#transact(outcomes, (o, finish) => {
+    const unknown = outcomes.filter((o) => o.outcome === 'unknown');
+    const routeOf = new Map<number, string>();
+    return this.#transact(outcomes, (o, finish, routes) => {
       const rowid = this.#claimed.get(o.id) ?? s.rowidOf.get(o.id)?.rowid;
+      if (rowid !== undefined && unknown.length > 0 && o.outcome === 'unknown') routeOf.set(rowid, s.routeOfRow.get(rowid)?.route_id ?? '');
       this.#claimed.delete(o.id);
       if (rowid === undefined) return undefined;
       const attempt = o.attempt ?? null;
       switch (o.outcome) {
         case 'submitted': {
           const row = s.submitted.get(o.carrierId, o.at, rowid, attempt, attempt);
-          return row && { messageId: o.id, accountId: row.account_id, from: 'DISPATCHING', to: 'SUBMITTED', refunded: 0 };
+          if (!row) return undefined;
+          if (o.parts && o.parts.length > 1) o.parts.forEach((key, i) => s.insertPart.run(key, o.id, i + 1));
+          return { messageId: o.id, accountId: row.account_id, from: 'DISPATCHING', to: 'SUBMITTED', refunded: 0 };
         }
         case 'retry': {
           const row = s.requeue.get(o.retryAt, o.errorCode, rowid, attempt, attempt);
@@ -160,23 +178,68 @@ export class SqliteMessageWriter {
           return finish(s.finishClaim.get('REJECTED', o.errorCode, o.at, rowid, attempt, attempt, 'DISPATCHING'), 'DISPATCHING', 'REJECTED', o.errorCode, o.at);
         case 'expired':
           return finish(s.finishClaim.get('EXPIRED', 'ERR_MESSAGE_EXPIRED', o.at, rowid, attempt, attempt, 'DISPATCHING'), 'DISPATCHING', 'EXPIRED', 'ERR_MESSAGE_EXPIRED', o.at);
-        case 'unknown':
+        case 'unknown': {
+          // In doubt (no answer before a timeout or a dropped connection): resent only on a route that allows it.
+          if (routes.get(routeOf.get(rowid) ?? '')?.resendInDoubt) {
+            const row = s.requeue.get(o.at, 'ERR_DELIVERY_UNKNOWN', rowid, attempt, attempt);
+            return row && { messageId: o.id, accountId: row.account_id, from: 'DISPATCHING', to: 'QUEUED', refunded: 0 };
+          }
           return finish(s.finishClaim.get('UNKNOWN', 'ERR_DELIVERY_UNKNOWN', o.at, rowid, attempt, attempt, 'DISPATCHING'), 'DISPATCHING', 'UNKNOWN', 'ERR_DELIVERY_UNKNOWN', o.at);
+        }
       }
     });
   }
 
-  /** Returns the transitions made and the receipts whose carrier id is not known (yet). */
+  /** Returns the transitions made and the receipts whose carrier id is not known (yet): those are parked. */
   applyReceipts(receipts: readonly ReceiptUpdate[]): { transitions: Transition[]; unmatched: ReceiptUpdate[] } {
     const s = this.#s;
     const unmatched: ReceiptUpdate[] = [];
     const transitions = this.#transact(receipts, (r, finish) => {
-      // Only a SUBMITTED message can be finished by a receipt: duplicates and late ones change nothing.
-      const row = s.finishByCarrier.get(r.status, r.errorCode, r.at, r.carrierId, 'SUBMITTED');
-      if (!row && !s.carrierKnown.get(r.carrierId)) unmatched.push(r);
-      return finish(row, 'SUBMITTED', r.status, r.errorCode, r.at);
+      const applied = this.#applyReceipt(r, finish);
+      if (applied === false) {
+        unmatched.push(r);
+        s.park.run(r.carrierId, r.status, r.errorCode, r.at);
+        return undefined;
+      }
+      return applied;
     });
     return { transitions, unmatched };
+  }
+
+  applyParkedReceipts(expiredBefore: number, limit: number): { transitions: Transition[]; applied: number; dropped: number; left: number } {
+    const s = this.#s;
+    const dropped = s.dropParked.run(expiredBefore).changes;
+    const parked = s.parked.all(limit);
+    let applied = 0;
+    const transitions = this.#transact(parked, (p, finish) => {
+      const r: ReceiptUpdate = { carrierId: p.carrier_id, status: p.status as ReceiptUpdate['status'], errorCode: p.error_code as ReceiptUpdate['errorCode'], at: p.at };
+      const t = this.#applyReceipt(r, finish);
+      if (t === false) return undefined;
+      applied++;
+      s.unpark.run(p.carrier_id);
+      return t;
+    });
+    return { transitions, applied, dropped, left: s.parkedCount.get()?.n ?? 0 };
+  }
+
+  /** One receipt: its transition, undefined when it changes nothing (a repeat, a late one), false when its carrier id is unknown. */
+  #applyReceipt(r: ReceiptUpdate, finish: Finisher): Transition | undefined | false {
+    const s = this.#s;
+    // A part's receipt: the message finishes with its first part that failed, or once all are delivered.
+    const part = s.part.get(r.carrierId);
+    if (part) {
+      if (part.status !== null) return undefined;
+      s.markPart.run(r.status, r.errorCode, r.at, r.carrierId);
+      if (r.status === 'DELIVERED') {
+        const count = s.partsDelivered.get(part.message_id);
+        if (!count || count.delivered < count.total) return undefined;
+      }
+      return finish(s.finishByMessage.get(r.status, r.errorCode, r.at, part.message_id, 'SUBMITTED'), 'SUBMITTED', r.status, r.errorCode, r.at);
+    }
+    // Only a SUBMITTED message can be finished by a receipt: duplicates and late ones change nothing.
+    const row = s.finishByCarrier.get(r.status, r.errorCode, r.at, r.carrierId, 'SUBMITTED');
+    if (!row && !s.carrierKnown.get(r.carrierId)) return false;
+    return finish(row, 'SUBMITTED', r.status, r.errorCode, r.at);
   }
 
   recoverInDoubt(at: number): Transition[] {

@@ -6,13 +6,13 @@ import type { Lane, Message } from '../../domain/message.ts';
 import type { Route } from '../../domain/route.ts';
 import type {
   AcceptRequest, AcceptResult, AwaitingReceipt, ClaimedMessage, Balance, Batch, Fence, LeaseGrant, LedgerEntry, MessageQuery, ReceiptUpdate, SendingProfile, Store,
-  StoredResponse, SubmissionOutcome, Transition,
+  ConnectorStatusRow, StoredConnector, StoredResponse, SubmissionOutcome, Transition,
 } from '../store.ts';
 import { openSqlite, type SqliteOptions } from './sqlite-database.ts';
 import type { GroupCommitOptions } from './sqlite-group-commit.ts';
 import { SqliteMessageWriter } from './sqlite-message-writer.ts';
 import {
-  type AccountRow, type ApiKeyRow, type LedgerRow, type MessageRow, type RouteRow, type SenderRow, type TemplateRow,
+  type AccountRow, type ApiKeyRow, type ConnectorRow, connectorSettings, toStoredConnector, type LedgerRow, type MessageRow, type RouteRow, type SenderRow, type TemplateRow,
   toAccount, toApiKey, toLedgerEntry, toMessage, toRoute, toSender, toTemplate,
 } from '../store-rows.ts';
 
@@ -220,6 +220,9 @@ export class SqliteStore implements Store {
   async applyReceipts(receipts: readonly ReceiptUpdate[]): Promise<{ transitions: Transition[]; unmatched: ReceiptUpdate[] }> {
     return this.#writer.applyReceipts(receipts);
   }
+  async applyParkedReceipts(expiredBefore: number, limit: number): Promise<{ transitions: Transition[]; applied: number; dropped: number; left: number }> {
+    return this.#writer.applyParkedReceipts(expiredBefore, limit);
+  }
   async recoverInDoubt(at: number): Promise<Transition[]> {
     return this.#writer.recoverInDoubt(at);
   }
@@ -241,6 +244,28 @@ export class SqliteStore implements Store {
   }
   async nextDueAt(lane: Lane): Promise<number | undefined> {
     return this.#writer.nextDueAt(lane);
+  }
+
+  async saveConnector(c: StoredConnector): Promise<void> {
+    this.#run(`INSERT INTO connectors (name, settings, password_sealed, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT (name) DO UPDATE SET settings = excluded.settings, password_sealed = excluded.password_sealed, updated_at = excluded.updated_at`,
+    c.connector.name, connectorSettings(c.connector), c.passwordSealed, c.createdAt, c.updatedAt);
+  }
+  async listConnectors(): Promise<StoredConnector[]> {
+    return this.#all<ConnectorRow>('SELECT * FROM connectors ORDER BY name').map(toStoredConnector);
+  }
+  async removeConnector(name: string): Promise<boolean> {
+    return this.#run('DELETE FROM connectors WHERE name = ?', name) > 0;
+  }
+
+  async saveConnectorStatus(rows: readonly ConnectorStatusRow[]): Promise<void> {
+    const upsert = this.#db.prepare(`INSERT INTO connector_status (name, node_id, state, updated_at) VALUES (?, ?, ?, ?)
+      ON CONFLICT (name) DO UPDATE SET node_id = excluded.node_id, state = excluded.state, updated_at = excluded.updated_at`);
+    this.#db.transaction(() => { for (const r of rows) upsert.run(r.name, r.nodeId, r.state, r.at); })();
+  }
+  async listConnectorStatus(): Promise<ConnectorStatusRow[]> {
+    return this.#all<{ name: string; node_id: string; state: string; updated_at: number }>('SELECT * FROM connector_status ORDER BY name')
+      .map((r) => ({ name: r.name, nodeId: r.node_id, state: r.state, at: r.updated_at }));
   }
 
   async ensureSetting(key: string, value: string): Promise<string> {

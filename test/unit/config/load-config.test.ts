@@ -82,8 +82,8 @@ describe('config file errors', () => {
   });
 
   test('rejects an unknown top-level section', () => {
-    const error = configError({ file: configFile({ smpp: { windowSize: 10 } }) });
-    assert.equal(error.problems[0]?.path, 'smpp');
+    const error = configError({ file: configFile({ smtp: { windowSize: 10 } }) });
+    assert.equal(error.problems[0]?.path, 'smtp');
     assert.match(error.message, /unknown key/);
   });
 

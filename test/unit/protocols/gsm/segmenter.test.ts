@@ -147,3 +147,10 @@ test('never starts a segment with the low half of a surrogate pair', () => {
     }
   }
 });
+
+test('with a 16-bit concatenation reference, parts hold 152 septets or 66 UCS-2 units', () => {
+  assert.deepEqual(lengths(planSegments('a'.repeat(306), { reference16: true }).segments), [152, 152, 2]);
+  assert.equal(planSegments('a'.repeat(160), { reference16: true }).segments.length, 1);
+  const ucs2 = planSegments('अ'.repeat(133), { reference16: true });
+  assert.deepEqual([ucs2.encoding, ucs2.perSegment, lengths(ucs2.segments)], ['UCS2', 66, [66, 66, 1]]);
+});
