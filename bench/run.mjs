@@ -23,6 +23,7 @@ const benches = [
   { name: 'memory', file: 'load/memory.mjs', timeoutMs: 450_000 },
   { name: 'smpp-drain', file: 'load/smpp-drain.mjs', timeoutMs: 270_000 },
   { name: 'smpp-send', file: 'load/smpp-send.mjs', timeoutMs: 150_000 },
+  { name: 'smpp-server', file: 'load/smpp-server.mjs', tsx: true, timeoutMs: 150_000 },
   { name: 'micro/segments', file: 'micro/segments.mjs', tsx: true, timeoutMs: 90_000 },
   { name: 'micro/recipient', file: 'micro/recipient.mjs', tsx: true, timeoutMs: 90_000 },
   { name: 'micro/group-commit', file: 'micro/group-commit.mjs', tsx: true, timeoutMs: 150_000 },

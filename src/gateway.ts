@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildHttpServer } from './api/http/http-server.ts';
+import { SmppServer } from './api/smpp-server/smpp-server.ts';
 import { LocalRateLimiter, type RateLimiter, SharedRateLimiter } from './api/http/rate-limiter.ts';
 import type { Channel } from './channels/channel.ts';
 import { SandboxChannel } from './channels/sandbox/sandbox-channel.ts';
@@ -14,7 +15,7 @@ import { SmppChannel } from './channels/smpp/smpp-channel.ts';
 import type { Config } from './config/config-schema.ts';
 import { type Clock, systemClock } from './domain/clock.ts';
 import { type IdGenerator, uuidv7Generator } from './domain/ids.ts';
-import { lanes } from './domain/message.ts';
+import { isFinalStatus, lanes } from './domain/message.ts';
 import { defaultRoutes } from './domain/route.ts';
 import { createLogger } from './observability/logger.ts';
 import { Metrics } from './observability/metrics.ts';
@@ -26,10 +27,11 @@ import { SecretBox } from './services/secret-box.ts';
 import { SecretHasher } from './services/secret-hasher.ts';
 import { SendService } from './services/send-service.ts';
 import { SendingProfileCache } from './services/sending-profile-cache.ts';
+import { SmppUserService } from './services/smpp-user-service.ts';
 import type { SendPolicy } from './services/send-policy.ts';
 import { PostgresStore } from './store/postgres/postgres-store.ts';
 import { SqliteStore } from './store/sqlite/sqlite-store.ts';
-import { type Store, StoreUnavailableError } from './store/store.ts';
+import { type Store, StoreUnavailableError, type Transition } from './store/store.ts';
 import { DispatchWorker } from './workers/dispatch-worker.ts';
 import { HousekeepingWorker } from './workers/housekeeping-worker.ts';
 import { LeaseKeeper } from './workers/lease-keeper.ts';
@@ -45,6 +47,7 @@ export interface Core {
   auth: AuthService;
   admin: AdminService;
   connectors: ConnectorService;
+  smppUsers: SmppUserService;
 }
 
 /** Opens the data dir and store and builds the services the CLI and the server share. */
@@ -68,7 +71,10 @@ export async function openCore(config: Readonly<Config>, clock: Clock = systemCl
   const admin = new AdminService({ store, hasher, clock, ids, profiles, auth });
   if ((await store.listRoutes()).length === 0) for (const route of defaultRoutes) await store.upsertRoute(route);
   const connectors = new ConnectorService({ store, box: new SecretBox(pepper), clock });
-  return { config, store, clock, ids, hasher, profiles, auth, admin, connectors };
+  const smppUsers = new SmppUserService({
+    store, hasher, clock, defaults: { maxBinds: config.smpp.defaultMaxBinds, route: config.smpp.defaultRoute }, lockout: config.smpp.lockout,
+  });
+  return { config, store, clock, ids, hasher, profiles, auth, admin, connectors, smppUsers };
 }
 
 /** PostgreSQL when a store URL is configured, else SQLite in the data dir. Migrates either to the latest schema. */
@@ -145,6 +151,8 @@ export interface Gateway {
   /** The default channel: routes without SMPP connectors travel through it. */
   channel: Channel;
   smpp: SmppChannel;
+  /** The SMPP server for customers, when this node serves the API and smpp.enabled. */
+  smppServer: SmppServer | undefined;
   /** This node's name in leases. */
   nodeId: string;
   stop(): Promise<void>;
@@ -154,7 +162,7 @@ export interface GatewayOptions {
   clock?: Clock;
   logger?: Logger;
   channel?: Channel;
-  /** false: build everything but do not open a port (tests use http.inject). */
+  /** false: build everything but do not open the HTTP port (tests use http.inject); the SMPP server follows smpp.enabled. */
   listen?: boolean;
 }
 
@@ -192,10 +200,18 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
     logger.error({ err: error, worker }, 'worker error');
   };
 
+  // Every state change feeds the metrics; final ones may owe SMPP customers a receipt, so bound
+  // receivers on this node look at once (other nodes' receivers find them at their next poll).
+  let smppServer: SmppServer | undefined;
+  const onTransitions = (t: readonly Transition[]) => {
+    metrics.recordTransitions(t);
+    if (smppServer && t.some((x) => isFinalStatus(x.to))) smppServer.wake();
+  };
+
   // The sandbox asks for no delay of its own: the dispatcher's backoff decides when to retry.
   const channel = options.channel ?? new SandboxChannel({ ...config.sandbox, retryAfterMs: 0 }, clock);
   const receipts = new ReceiptWorker(store, clock, {
-    onTransitions: (t) => metrics.recordTransitions(t), onError: onError('receipts'),
+    onTransitions, onError: onError('receipts'),
     onDropped: (count) => {
       metrics.receiptsDropped.inc(count);
       logger.warn({ count }, 'receipts dropped: their submissions were never recorded (in doubt)');
@@ -221,7 +237,7 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
       await smpp.activate();
       const recovered = await store.recoverInDoubt(clock.now());
       if (recovered.length > 0) logger.warn({ count: recovered.length }, 'in-doubt submissions of the previous holder resolved');
-      metrics.recordTransitions(recovered);
+      onTransitions(recovered);
       if (channel.resume) {
         for (let after: string | undefined, page; (page = await store.listAwaitingReceipt(after, 10_000)).length > 0; after = page.at(-1)?.id) {
           channel.resume(page);
@@ -243,7 +259,7 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
   const workers = new Map(lanes.map((lane) => [lane, new DispatchWorker(lane, {
     store, clock, channelFor, options: config.dispatch, promotionalWindow: config.promotionalWindow,
     events: {
-      onTransitions: (t) => metrics.recordTransitions(t), onError: onError(`dispatch-${lane}`),
+      onTransitions, onError: onError(`dispatch-${lane}`),
       onSubmit: (name, count) => {
         metrics.channelSubmits.inc({ channel: name }, count);
         metrics.lastSubmit.set({ channel: name }, Date.now());
@@ -254,8 +270,8 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
   })]));
 
   const housekeeping = new HousekeepingWorker({
-    store, clock, onError: onError('housekeeping'), onTransitions: (t) => metrics.recordTransitions(t),
-    options: { idempotencyRetentionSeconds: config.idempotency.retentionSeconds, receiptGraceSeconds: config.messages.receiptGraceSeconds },
+    store, clock, onError: onError('housekeeping'), onTransitions,
+    options: { idempotencyRetentionSeconds: config.idempotency.retentionSeconds, receiptGraceSeconds: config.messages.receiptGraceSeconds, smppPartTimeoutMs: config.smpp.partTimeoutMs },
   });
   const housekeepingLease = new LeaseKeeper('housekeeping', nodeId, store, leaseOptions, {
     onAcquired: async () => { housekeeping.start(); metrics.leaseHeld.set({ lease: 'housekeeping' }, 1); },
@@ -268,9 +284,10 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
     store, profiles: core.profiles, clock, ids: core.ids, policy,
     onAccepted: (lane) => workers.get(lane)?.wake(),
   });
+  const reports = new ReportService(store);
   const limiter: RateLimiter = store.driver === 'sqlite' ? new LocalRateLimiter(clock) : new SharedRateLimiter(store, clock);
   const http = await buildHttpServer({
-    config, logger, clock, metrics, send, reports: new ReportService(store), admin: core.admin, connectors: core.connectors, auth: core.auth,
+    config, logger, clock, metrics, send, reports, admin: core.admin, connectors: core.connectors, smppUsers: core.smppUsers, auth: core.auth,
     ready: () => ready && storeUp, limiter, api: role !== 'worker',
     notReadyReason: () => (ready && !storeUp ? 'The database is unreachable; nothing was stored. Retry shortly.' : undefined),
   });
@@ -299,10 +316,22 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
   if (options.listen !== false) {
     url = await http.listen({ host: config.server.host, port: config.server.port });
   }
+  if (role !== 'worker' && config.smpp.enabled) {
+    smppServer = new SmppServer({
+      options: config.smpp, users: core.smppUsers, send, reports, profiles: core.profiles, store, clock, ids: core.ids,
+      onAccepted: (lane) => metrics.accepted.inc({ lane }, 1), onError: onError('smpp-server'),
+    });
+    try {
+      await smppServer.listen();
+    } catch (error) {
+      await http.close();
+      throw error;
+    }
+  }
   ready = true;
 
   return {
-    core, http, logger, metrics, url, channel, smpp, housekeeping, nodeId,
+    core, http, logger, metrics, url, channel, smpp, smppServer, housekeeping, nodeId,
     stop() {
       stopping ??= (async () => {
         ready = false;
@@ -310,6 +339,7 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
         unsubscribe?.();
         await housekeepingLease.stop();
         await http.close();
+        await smppServer?.close();
         await dispatchLease.stop();
         await Promise.all([...workers.values()].map((w) => w.stop()));
         clearInterval(connectorTimer);

@@ -19,6 +19,8 @@ export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '
 const baseEnv = {
   DAKIYA_LOG_LEVEL: 'warn',
   DAKIYA_FIRST_START_DEMO: 'false',
+  // Each gateway's customer SMPP server on a free port, so several gateways (--nodes) can start.
+  DAKIYA_SMPP_PORT: '0',
 };
 
 /** Settings the bench owns: where the server lives and how we reach it. */

@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { loadConfig } from '../config/load-config.ts';
 import { accountCommands } from './account-commands.ts';
 import { connectorCommands } from './connector-commands.ts';
+import { smppUserCommands } from './smpp-user-commands.ts';
 import { listCommands } from './list-commands.ts';
 import { serveCommand } from './serve-command.ts';
 import { smscSimCommand } from './smsc-sim-command.ts';
@@ -23,6 +24,7 @@ export function buildCli(env: Record<string, string | undefined> = process.env):
   serveCommand(program, config);
   accountCommands(program, config);
   connectorCommands(program, config);
+  smppUserCommands(program, config);
   listCommands(program, config);
   storeCommands(program, config);
   smscSimCommand(program);

@@ -51,6 +51,7 @@ export const errorCatalogue = {
   ERR_NUMBER_INACTIVE: { status: 502, phase: 'delivery', permanent: true, message: 'The mobile number is deactivated; remove it from your list.' },
   ERR_MESSAGE_EXPIRED: { status: 502, phase: 'delivery', permanent: false, message: 'The message could not be submitted before its validity period ended.' },
   ERR_DELIVERY_UNKNOWN: { status: 502, phase: 'delivery', permanent: false, message: 'The submission is in doubt (no carrier answer before a crash or timeout); it was not resent.' },
+  ERR_CANCELLED: { status: 409, phase: 'delivery', permanent: true, message: 'The customer cancelled the message before it was sent; its credits were refunded.' },
   ERR_SERVICE_UNAVAILABLE: { status: 503, phase: 'request', message: 'The gateway is starting or shutting down; retry shortly.' },
   ERR_INTERNAL: { status: 500, phase: 'request', message: 'Internal error; retry with backoff and contact the operator if it persists.' },
 } as const satisfies Record<string, ErrorSpec>;

@@ -76,4 +76,7 @@ export interface Message {
 }
 
 /** The fields a new message gets from the send service; the store fills the rest. */
-export type NewMessage = Omit<Message, 'submittedAt' | 'doneAt' | 'carrierId' | 'attempts' | 'errorCode'>;
+export type NewMessage = Omit<Message, 'submittedAt' | 'doneAt' | 'carrierId' | 'attempts' | 'errorCode'> & {
+  /** The SMPP system_id owed a receipt when the message reaches a final state (submitted over SMPP with registered_delivery). */
+  receiptTo?: string | null;
+};

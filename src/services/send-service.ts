@@ -38,6 +38,8 @@ export interface SendRequest {
   scheduleAt?: number;
   queueUntilWindowOpens?: boolean;
   validitySeconds?: number;
+  /** The SMPP system_id owed a receipt (as deliver_sm) when each message reaches a final state. */
+  receiptTo?: string;
 }
 
 export interface Caller {
@@ -132,6 +134,11 @@ export class SendService {
     }
     this.#onAccepted(prepared.lane);
     return { kind: 'accepted', prepared };
+  }
+
+  /** Cancels a message of the caller's still waiting to be sent (QUEUED or SCHEDULED), refunding it; false when it is not (any more). */
+  async cancel(caller: Caller, messageId: string): Promise<boolean> {
+    return (await this.#store.cancelMessage(caller.accountId, messageId, this.#clock.now())) !== undefined;
   }
 
   #replay(stored: StoredResponse, idempotency: IdempotencyOptions): SendOutcome {
@@ -230,7 +237,7 @@ export class SendService {
         recipient: msisdn, sender: sender.sender, body: content.text, templateId: template?.templateId ?? null,
         encoding: content.encoding, segments: content.segments, flash: request.flash === true, credits,
         status: scheduled ? 'SCHEDULED' : 'QUEUED', correlationId: request.correlationId ?? null,
-        dueAt, scheduledAt: scheduled ? dueAt : null, expiresAt, createdAt: now,
+        dueAt, scheduledAt: scheduled ? dueAt : null, expiresAt, createdAt: now, receiptTo: request.receiptTo ?? null,
       });
     }
     rejected.sort((a, b) => a.index - b.index);

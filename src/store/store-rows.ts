@@ -4,7 +4,8 @@ import type { Account, ApiKey, DltTemplate, SenderId } from '../domain/account.t
 import type { Message } from '../domain/message.ts';
 import type { Route } from '../domain/route.ts';
 import type { Connector } from '../domain/connector.ts';
-import type { LedgerEntry, StoredConnector } from './store.ts';
+import type { StoredSmppUser } from '../domain/smpp-user.ts';
+import type { LedgerEntry, SmppPart, SmppReceipt, StoredConnector } from './store.ts';
 
 export interface MessageRow {
   id: string; account_id: string; batch_id: string | null; route_id: string; category: string; lane: string;
@@ -86,4 +87,34 @@ export function toStoredConnector(r: ConnectorRow): StoredConnector {
 export function connectorSettings(c: Connector): string {
   const { name: _name, ...settings } = c;
   return JSON.stringify(settings);
+}
+
+export interface SmppUserRow {
+  system_id: string; account_id: string; password_hash: string; ip_allowlist: string; max_binds: number; route: string;
+  enabled: number | boolean; created_at: number; updated_at: number;
+}
+export function toStoredSmppUser(r: SmppUserRow): StoredSmppUser {
+  return {
+    user: {
+      systemId: r.system_id, accountId: r.account_id, ipAllowlist: JSON.parse(r.ip_allowlist) as string[], maxBinds: r.max_binds,
+      route: r.route, enabled: Boolean(r.enabled), createdAt: r.created_at, updatedAt: r.updated_at,
+    },
+    passwordHash: r.password_hash,
+  };
+}
+
+export interface SmppReceiptRow {
+  seq: number; message_id: string; system_id: string; status: string; error_code: string | null; done_at: number;
+  submitted_at: number; recipient: string; sender: string;
+}
+export function toSmppReceipt(r: SmppReceiptRow): SmppReceipt {
+  return {
+    seq: r.seq, messageId: r.message_id, systemId: r.system_id, status: r.status as SmppReceipt['status'], errorCode: r.error_code,
+    doneAt: r.done_at, submittedAt: r.submitted_at, recipient: r.recipient, sender: r.sender,
+  };
+}
+
+export interface SmppPartRow { system_id: string; key: string; sequence: number; total: number; body: string; meta: string; received_at: number }
+export function toSmppPart(r: SmppPartRow): SmppPart {
+  return { systemId: r.system_id, key: r.key, sequence: r.sequence, total: r.total, body: Buffer.from(r.body, 'base64'), meta: r.meta, receivedAt: r.received_at };
 }

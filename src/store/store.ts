@@ -6,6 +6,7 @@ import type { Connector } from '../domain/connector.ts';
 import type { ErrorCode } from '../domain/errors.ts';
 import type { FinalStatus, Lane, Message, MessageStatus, NewMessage } from '../domain/message.ts';
 import type { Route } from '../domain/route.ts';
+import type { BindLockoutRule, SmppUser, StoredSmppUser } from '../domain/smpp-user.ts';
 
 export interface Balance {
   routeId: string;
@@ -120,6 +121,19 @@ export interface ConnectorStatusRow {
   at: number;
 }
 
+/** One part of a long message a customer submitted over SMPP, kept until the whole message is accepted. */
+export interface SmppPart {
+  systemId: string;
+  /** Which message: sender, recipient, reference and total, as the SMPP server composes it. */
+  key: string;
+  sequence: number;
+  total: number;
+  body: Buffer;
+  /** The rest of the decoded submission (addresses, alphabet, template …), as JSON. */
+  meta: string;
+  receivedAt: number;
+}
+
 /** A delivery receipt, already matched to its carrier id by the channel (a message's, or one of its parts'). */
 export interface ReceiptUpdate {
   carrierId: string;
@@ -142,6 +156,23 @@ export interface Transition {
   from: MessageStatus;
   to: MessageStatus;
   refunded: number;
+}
+
+/**
+ * A receipt owed to an SMPP customer: written to the outbox in the transaction that finished the
+ * message, deleted once the customer acknowledged its deliver_sm.
+ */
+export interface SmppReceipt {
+  seq: number;
+  messageId: string;
+  systemId: string;
+  status: FinalStatus;
+  errorCode: string | null;
+  doneAt: number;
+  /** When the customer submitted the message (its created_at). */
+  submittedAt: number;
+  recipient: string;
+  sender: string;
 }
 
 /** What the send path needs about an account, loaded in one go and cached by the service. */
@@ -255,6 +286,54 @@ export interface Store {
   /** Replaces the reported live state of these connectors. */
   saveConnectorStatus(rows: readonly ConnectorStatusRow[]): Promise<void>;
   listConnectorStatus(): Promise<ConnectorStatusRow[]>;
+  /**
+   * Cancels a message of this account still QUEUED or SCHEDULED: it ends REJECTED with
+   * ERR_CANCELLED and its credits are refunded, in one transaction. Undefined when there is no
+   * such message or it is past that (claimed, sent, final).
+   */
+  cancelMessage(accountId: string, id: string, at: number): Promise<Transition | undefined>;
+
+  // the SMPP server's users, lockouts and receipt outbox
+  /** Creates or replaces the user of that system_id (keeping its created_at); 'taken' when another account holds the system_id. */
+  saveSmppUser(user: StoredSmppUser): Promise<'saved' | 'taken'>;
+  getSmppUser(systemId: string): Promise<StoredSmppUser | undefined>;
+  listSmppUsers(accountId?: string): Promise<SmppUser[]>;
+  removeSmppUser(systemId: string): Promise<boolean>;
+  /** Until when binds of this system_id are refused, if they are at `now`. */
+  smppBindLockedUntil(systemId: string, now: number): Promise<number | undefined>;
+  /**
+   * Counts a failed bind of this system_id (known or not) at `at`: failures within `rule.windowMs`
+   * of the first add up, and the `rule.maxFailures`-th locks binds for `rule.lockMs`. Answers the
+   * lock's end when it is locked now.
+   */
+  recordSmppBindFailure(systemId: string, at: number, rule: BindLockoutRule): Promise<number | undefined>;
+  clearSmppBindFailures(systemId: string): Promise<void>;
+  /** Forgets failure counts whose window and lock both ended before `before`. */
+  purgeSmppBindFailures(before: number): Promise<number>;
+  /**
+   * Stores one part of a long message a customer submits part by part (a repeat of the same part
+   * replaces it), committed before the part is acknowledged; answers how many parts of that
+   * message are stored now.
+   */
+  saveSmppPart(part: SmppPart): Promise<number>;
+  /** The stored parts of one long message, in sequence order. */
+  listSmppParts(systemId: string, key: string): Promise<SmppPart[]>;
+  deleteSmppParts(systemId: string, key: string): Promise<void>;
+  /** Forgets parts received before `before` (their siblings never came); answers how many. */
+  purgeSmppParts(before: number): Promise<number>;
+  /**
+   * Claims up to `limit` receipts owed to this system_id, oldest first, that no one holds at `now`,
+   * for `claimMs`: two sessions (or nodes) never hold one row at once. A claim that lapses (its
+   * holder died or the customer never answered) makes the row claimable again: at-least-once.
+   */
+  takeSmppReceipts(systemId: string, limit: number, now: number, claimMs: number): Promise<SmppReceipt[]>;
+  /** Deletes delivered receipts. */
+  ackSmppReceipts(seqs: readonly number[]): Promise<number>;
+  /** Gives claimed receipts back at once (their session closed before they were acknowledged). */
+  releaseSmppReceipts(seqs: readonly number[]): Promise<void>;
+  /** Receipts waiting for this system_id (claimed or not). */
+  countSmppReceipts(systemId: string): Promise<number>;
+
   // the deployment
   /** Stores `value` under `key` unless a value is already there; answers the stored value. */
   ensureSetting(key: string, value: string): Promise<string>;

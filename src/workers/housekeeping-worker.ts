@@ -7,6 +7,8 @@ import type { Store, Transition } from '../store/store.ts';
 export interface HousekeepingOptions {
   idempotencyRetentionSeconds: number;
   receiptGraceSeconds: number;
+  /** How long parts of a customer's long message wait for their siblings, in ms. */
+  smppPartTimeoutMs: number;
 }
 
 export class HousekeepingWorker {
@@ -39,6 +41,10 @@ export class HousekeepingWorker {
     await this.#store.purgeIdempotencyKeys(now - this.#options.idempotencyRetentionSeconds * 1000);
     // Windows are one minute long; anything older than two has ended on every node.
     await this.#store.purgeRateWindows(now - 120_000);
+    // SMPP bind failure counts and locks last at most a day (smpp.lockout's limits).
+    await this.#store.purgeSmppBindFailures(now - 86_400_000);
+    // Parts of long messages whose siblings never came (the SMPP server waits smpp.partTimeoutMs for them).
+    await this.#store.purgeSmppParts(now - this.#options.smppPartTimeoutMs);
     for (;;) {
       const { transitions, done } = await this.#store.finishAwaitingReceipt(now - this.#options.receiptGraceSeconds * 1000, now);
       if (transitions.length > 0) this.#onTransitions(transitions);

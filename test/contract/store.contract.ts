@@ -8,6 +8,7 @@ import { uuidv7Generator } from '../../src/domain/ids.ts';
 import type { NewMessage } from '../../src/domain/message.ts';
 import { connectorDefaults, validateConnector } from '../../src/domain/connector.ts';
 import { defaultRoutes } from '../../src/domain/route.ts';
+import type { SmppUser, StoredSmppUser } from '../../src/domain/smpp-user.ts';
 import type { Store, Transition } from '../../src/store/store.ts';
 
 const clock = { now: () => 1_800_000_000_000 };
@@ -278,6 +279,22 @@ export function storeContract(name: string, fresh: () => Promise<() => Promise<S
       assert.equal(await balance(), 8);
     });
 
+    test('parts of a long SMPP message are stored, counted, listed in order, and removed or purged', async () => {
+      const part = (sequence: number, receivedAt: number) => ({ systemId: 'cust', key: 'k1', sequence, total: 3, body: Buffer.from([sequence, 0, 255]), meta: `{"n":${sequence}}`, receivedAt });
+      assert.equal(await store.saveSmppPart(part(2, 10)), 1);
+      assert.equal(await store.saveSmppPart(part(2, 11)), 1, 'a repeated part replaces the first');
+      assert.equal(await store.saveSmppPart(part(1, 12)), 2);
+      assert.equal(await store.saveSmppPart({ ...part(1, 13), key: 'k2' }), 1);
+      assert.equal(await store.saveSmppPart(part(3, 14)), 3);
+      const listed = await store.listSmppParts('cust', 'k1');
+      assert.deepEqual(listed.map((p) => [p.sequence, [...p.body], p.meta, p.receivedAt]), [[1, [1, 0, 255], '{"n":1}', 12], [2, [2, 0, 255], '{"n":2}', 10], [3, [3, 0, 255], '{"n":3}', 14]]);
+      await store.deleteSmppParts('cust', 'k1');
+      assert.deepEqual(await store.listSmppParts('cust', 'k1'), []);
+      assert.equal(await store.purgeSmppParts(13), 0);
+      assert.equal(await store.purgeSmppParts(14), 1);
+      assert.deepEqual(await store.listSmppParts('cust', 'k2'), []);
+    });
+
     test('connectors are saved, replaced by name and removed', async () => {
       const connector = validateConnector({
         ...connectorDefaults, dlt: { ...connectorDefaults.dlt }, messageIds: { ...connectorDefaults.messageIds },
@@ -431,6 +448,154 @@ export function storeContract(name: string, fresh: () => Promise<() => Promise<S
       const page1 = await store.listMessages({ accountId, correlationId: 'c', limit: 1 });
       const page2 = await store.listMessages({ accountId, correlationId: 'c', limit: 1, after: page1[0]!.id });
       assert.deepEqual([...page1, ...page2].map((m) => m.id), [ms[0]!.id, ms[1]!.id]);
+    });
+
+    function smppUser(overrides: Partial<SmppUser> = {}): StoredSmppUser {
+      return {
+        user: { systemId: 'cust1', accountId, ipAllowlist: ['10.0.0.0/8'], maxBinds: 3, route: 'transactional', enabled: true, createdAt: clock.now(), updatedAt: clock.now(), ...overrides },
+        passwordHash: 'hash-1',
+      };
+    }
+
+    test('SMPP users are saved, replaced by system_id, listed per account and removed', async () => {
+      assert.equal(await store.saveSmppUser(smppUser()), 'saved');
+      assert.equal(await store.saveSmppUser({ ...smppUser({ maxBinds: 5, updatedAt: clock.now() + 1 }), passwordHash: 'hash-2' }), 'saved');
+      const got = await store.getSmppUser('cust1');
+      assert.deepEqual(got, { ...smppUser({ maxBinds: 5, updatedAt: clock.now() + 1 }), passwordHash: 'hash-2' });
+      assert.deepEqual((await store.listSmppUsers(accountId)).map((u) => u.systemId), ['cust1']);
+      assert.deepEqual(await store.listSmppUsers('another'), []);
+      assert.equal((await store.listSmppUsers()).length, 1);
+      assert.equal(await store.removeSmppUser('cust1'), true);
+      assert.equal(await store.removeSmppUser('cust1'), false);
+      assert.equal(await store.getSmppUser('cust1'), undefined);
+    });
+
+    test('a system_id held by one account cannot be taken by another', async () => {
+      await store.saveSmppUser(smppUser());
+      assert.equal(await store.saveSmppUser(smppUser({ accountId: 'someone-else' })), 'taken');
+      assert.equal((await store.getSmppUser('cust1'))?.user.accountId, accountId);
+    });
+
+    test('failed binds lock a system_id at the limit within the window, for the lock time, across handles', async () => {
+      const other = await open();
+      try {
+        const rule = { maxFailures: 3, windowMs: 60_000, lockMs: 120_000 };
+        const t0 = clock.now();
+        assert.equal(await store.recordSmppBindFailure('nobody', t0, rule), undefined);
+        assert.equal(await other.recordSmppBindFailure('nobody', t0 + 1000, rule), undefined);
+        assert.equal(await store.smppBindLockedUntil('nobody', t0 + 1000), undefined);
+        assert.equal(await other.recordSmppBindFailure('nobody', t0 + 2000, rule), t0 + 2000 + 120_000);
+        assert.equal(await store.smppBindLockedUntil('nobody', t0 + 3000), t0 + 122_000);
+        assert.equal(await store.smppBindLockedUntil('nobody', t0 + 122_000), undefined);
+        // Failures further apart than the window never add up to a lock.
+        for (let i = 0; i < 5; i++) assert.equal(await store.recordSmppBindFailure('slow', t0 + i * 61_000, rule), undefined);
+        await store.clearSmppBindFailures('nobody');
+        assert.equal(await store.smppBindLockedUntil('nobody', t0 + 3000), undefined);
+        assert.equal(await store.purgeSmppBindFailures(t0 + 10 * 61_000), 1);
+      } finally {
+        await other.close();
+      }
+    });
+
+    test('concurrent failed binds on two handles all count towards the lock', async () => {
+      const other = await open();
+      try {
+        const rule = { maxFailures: 10, windowMs: 60_000, lockMs: 60_000 };
+        const results = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? store : other).recordSmppBindFailure('race', clock.now(), rule)));
+        assert.equal(results.filter((r) => r !== undefined).length, 1);
+        assert.equal(await store.smppBindLockedUntil('race', clock.now()), clock.now() + 60_000);
+      } finally {
+        await other.close();
+      }
+    });
+
+    test('a final state of a message with receipt_to writes one receipt to the outbox, in order, for that system_id only', async () => {
+      const owed = message({ receiptTo: 'cust1' });
+      const notOwed = message();
+      await store.accept({ accountId, routeId: 'transactional', debit: 2, messages: [owed, notOwed] });
+      await store.claimDue('transactional', clock.now(), 10);
+      await store.recordSubmissions([
+        { id: owed.id, outcome: 'submitted', carrierId: 'c-owed', at: clock.now() },
+        { id: notOwed.id, outcome: 'submitted', carrierId: 'c-not', at: clock.now() },
+      ]);
+      assert.deepEqual(await store.takeSmppReceipts('cust1', 10, clock.now(), 1000), []);
+      await store.applyReceipts([
+        { carrierId: 'c-owed', status: 'FAILED', errorCode: 'ERR_NUMBER_INACTIVE', at: clock.now() + 5 },
+        { carrierId: 'c-not', status: 'DELIVERED', errorCode: null, at: clock.now() + 5 },
+      ]);
+      // A repeated receipt changes nothing and owes nothing more.
+      await store.applyReceipts([{ carrierId: 'c-owed', status: 'DELIVERED', errorCode: null, at: clock.now() + 6 }]);
+      assert.equal(await store.countSmppReceipts('cust1'), 1);
+      assert.deepEqual(await store.takeSmppReceipts('other', 10, clock.now(), 1000), []);
+      const [r, ...rest] = await store.takeSmppReceipts('cust1', 10, clock.now(), 1000);
+      assert.deepEqual(rest, []);
+      assert.deepEqual({ ...r!, seq: 0 }, {
+        seq: 0, messageId: owed.id, systemId: 'cust1', status: 'FAILED', errorCode: 'ERR_NUMBER_INACTIVE', doneAt: clock.now() + 5,
+        submittedAt: owed.createdAt, recipient: owed.recipient, sender: owed.sender,
+      });
+    });
+
+    test('every way to a final state owes the receipt: rejection, in-doubt recovery, expiry without receipt and cancel', async () => {
+      const rejected = message({ receiptTo: 'cust1' });
+      const inDoubt = message({ receiptTo: 'cust1' });
+      const stale = message({ receiptTo: 'cust1', expiresAt: clock.now() + 10 });
+      const cancelled = message({ receiptTo: 'cust1', status: 'SCHEDULED', dueAt: clock.now() + 3_600_000, scheduledAt: clock.now() + 3_600_000 });
+      await store.accept({ accountId, routeId: 'transactional', debit: 4, messages: [rejected, inDoubt, stale, cancelled] });
+      await store.claimDue('transactional', clock.now(), 10);
+      await store.recordSubmissions([
+        { id: rejected.id, outcome: 'rejected', errorCode: 'ERR_CARRIER_REJECTED', at: clock.now() },
+        { id: stale.id, outcome: 'submitted', carrierId: 'c-stale', at: clock.now() },
+      ]);
+      await store.recoverInDoubt(clock.now());
+      for (let done = false; !done;) ({ done } = await store.finishAwaitingReceipt(clock.now() + 20, clock.now() + 20));
+      assert.deepEqual((await store.cancelMessage(accountId, cancelled.id, clock.now()))?.to, 'REJECTED');
+      const taken = await store.takeSmppReceipts('cust1', 10, clock.now(), 1000);
+      assert.deepEqual(new Map(taken.map((r) => [r.messageId, `${r.status} ${r.errorCode}`])), new Map([
+        [rejected.id, 'REJECTED ERR_CARRIER_REJECTED'], [inDoubt.id, 'UNKNOWN ERR_DELIVERY_UNKNOWN'],
+        [stale.id, 'UNKNOWN ERR_DELIVERY_UNKNOWN'], [cancelled.id, 'REJECTED ERR_CANCELLED'],
+      ]));
+      assert.deepEqual(taken.map((r) => r.seq), [...taken.map((r) => r.seq)].sort((a, b) => a - b));
+    });
+
+    test('claimed receipts are not taken again until acknowledged, released or their claim lapses', async () => {
+      const ms = [message({ receiptTo: 'cust1' }), message({ receiptTo: 'cust1' }), message({ receiptTo: 'cust1' })];
+      await store.accept({ accountId, routeId: 'transactional', debit: 3, messages: ms });
+      await store.claimDue('transactional', clock.now(), 10);
+      await store.recordSubmissions(ms.map((m) => ({ id: m.id, outcome: 'rejected' as const, errorCode: 'ERR_CARRIER_REJECTED' as const, at: clock.now() })));
+      const other = await open();
+      try {
+        const now = clock.now();
+        const [a, b] = await Promise.all([store.takeSmppReceipts('cust1', 2, now, 1000), other.takeSmppReceipts('cust1', 2, now, 1000)]);
+        assert.equal(a.length + b.length, 3);
+        assert.equal(new Set([...a, ...b].map((r) => r.seq)).size, 3);
+        assert.deepEqual(await store.takeSmppReceipts('cust1', 10, now + 999, 1000), []);
+        const [first, second, third] = [...a, ...b].sort((x, y) => x.seq - y.seq);
+        assert.equal(await store.ackSmppReceipts([first!.seq]), 1);
+        await store.releaseSmppReceipts([second!.seq]);
+        assert.deepEqual((await other.takeSmppReceipts('cust1', 10, now + 1, 1000)).map((r) => r.seq), [second!.seq]);
+        assert.deepEqual((await store.takeSmppReceipts('cust1', 10, now + 1000, 1000)).map((r) => r.seq), [third!.seq]);
+        assert.equal(await store.countSmppReceipts('cust1'), 2);
+      } finally {
+        await other.close();
+      }
+    });
+
+    test('cancelling refunds a queued or scheduled message of the account once, and nothing else', async () => {
+      const queued = message({ credits: 2, segments: 2 });
+      const claimed = message();
+      await store.accept({ accountId, routeId: 'transactional', debit: 2, messages: [queued] });
+      assert.equal(await balance(), 8);
+      assert.equal(await store.cancelMessage('another-account', queued.id, clock.now()), undefined);
+      assert.deepEqual(await store.cancelMessage(accountId, queued.id, clock.now()), { messageId: queued.id, accountId, from: 'QUEUED', to: 'REJECTED', refunded: 2 });
+      assert.equal(await store.cancelMessage(accountId, queued.id, clock.now()), undefined);
+      assert.equal(await balance(), 10);
+      const m = await store.getMessage(accountId, queued.id);
+      assert.equal(m?.status, 'REJECTED');
+      assert.equal(m?.errorCode, 'ERR_CANCELLED');
+      await store.accept({ accountId, routeId: 'transactional', debit: 1, messages: [claimed] });
+      await store.claimDue('transactional', clock.now(), 10);
+      assert.equal(await store.cancelMessage(accountId, claimed.id, clock.now()), undefined);
+      assert.equal(await store.cancelMessage(accountId, 'no-such-id', clock.now()), undefined);
     });
   });
 }

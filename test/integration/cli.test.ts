@@ -35,6 +35,20 @@ test('dnd import reads numbers one per line or comma-separated, with comments', 
   assert.deepEqual(await runCli(dataDir, ['dnd', 'add', '9876543210']), { added: 0 });
 });
 
+test('smpp-user set creates or replaces an SMPP user, list shows it without its password, remove deletes it', async () => {
+  const set = await runCli(dataDir, ['smpp-user', 'set', '--account', accountId, '--system-id', 'acme01', '--password', 's3cret', '--allow-ip', '203.0.113.0/24', '--allow-ip', '10.1.2.3', '--max-binds', '4']);
+  assert.deepEqual({ ...set.smpp_user, created_at: undefined, updated_at: undefined }, {
+    system_id: 'acme01', account_id: accountId, ip_allowlist: ['203.0.113.0/24', '10.1.2.3'], max_binds: 4, route: 'transactional', enabled: true, created_at: undefined, updated_at: undefined,
+  });
+  await runCli(dataDir, ['smpp-user', 'set', '--account', accountId, '--system-id', 'acme01', '--password', 'other', '--route', 'otp']);
+  const { smpp_users: users } = await runCli(dataDir, ['smpp-user', 'list', '--account', accountId]);
+  assert.deepEqual(users.map((u: any) => [u.system_id, u.route, u.max_binds, u.ip_allowlist.length]), [['acme01', 'otp', 10, 0]]);
+  assert.ok(!JSON.stringify(users).includes('other'));
+  await assert.rejects(runCli(dataDir, ['smpp-user', 'set', '--account', accountId, '--system-id', 'acme01', '--password', 'too-long-for-smpp']), /ERR_INVALID_REQUEST/);
+  assert.deepEqual(await runCli(dataDir, ['smpp-user', 'remove', '--system-id', 'acme01']), { removed: 'acme01' });
+  assert.deepEqual(await runCli(dataDir, ['smpp-user', 'list']), { smpp_users: [] });
+});
+
 test('a command that fails exits non-zero, says why and changes nothing', async () => {
   await assert.rejects(runCli(dataDir, ['dnd', 'add', '9876543213', 'not-a-number']), /ERR_INVALID_MOBILE/);
   assert.deepEqual(await runCli(dataDir, ['dnd', 'add', '9876543213']), { added: 1 });

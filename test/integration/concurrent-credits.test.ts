@@ -15,7 +15,7 @@ let accountId: string;
 
 before(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'dakiya-credits-'));
-  const config = loadConfig({ env: {}, flags: { dataDir, 'server.host': '127.0.0.1', 'server.port': 0, 'log.level': 'silent', 'firstStart.demo': false } });
+  const config = loadConfig({ env: {}, flags: { dataDir, 'server.host': '127.0.0.1', 'server.port': 0, 'smpp.port': 0, 'log.level': 'silent', 'firstStart.demo': false } });
   gateway = await startGateway(config);
   const admin = gateway.core.admin;
   const created = await admin.createAccount({ name: 'race', credits: { transactional: 1000 }, rateLimitPerMinute: 1_000_000 });

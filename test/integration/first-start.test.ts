@@ -24,7 +24,7 @@ after(() => {
 test('the first start prints a working API key and a curl line that gets an SMS delivered', { timeout: 60_000 }, async () => {
   await prepareStore(dataDir);
   child = spawn(process.execPath, [bin, 'serve'], {
-    env: cliEnv(dataDir, { PORT: '0', DAKIYA_SERVER_HOST: '127.0.0.1', DAKIYA_FIRST_START_DEMO: 'true' }),
+    env: cliEnv(dataDir, { PORT: '0', DAKIYA_SMPP_PORT: '0', DAKIYA_SERVER_HOST: '127.0.0.1', DAKIYA_FIRST_START_DEMO: 'true' }),
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const printed: string[] = [];

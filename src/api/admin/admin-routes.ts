@@ -1,5 +1,5 @@
-// The admin API (/admin/v1): the operator's accounts, keys, routes, credits, senders, templates
-// and DND, behind the operator token. Errors use the native error body.
+// The admin API (/admin/v1): the operator's accounts, keys, routes, credits, senders, templates,
+// DND, upstream connectors and SMPP users, behind the operator token. Errors use the native error body.
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { DakiyaError } from '../../domain/errors.ts';
@@ -8,9 +8,10 @@ import type { HttpContext } from '../http/http-context.ts';
 import { nativeErrorBody } from '../dialects/native-v1/native-errors.ts';
 import {
   AccountId, AccountKeyId, AccountSender, AccountTemplate, AddCredits, AddSender, AddTemplate, CreateAccount, CreateKey,
-  ConnectorName, DndNumbers, LedgerQuery, PutConnector, RouteIdParams, SetStatus, UpdateAccount, UpsertRoute,
+  ConnectorName, DndNumbers, LedgerQuery, PutConnector, PutSmppUser, RouteIdParams, SetStatus, SmppUserParams, SmppUserQuery, UpdateAccount, UpsertRoute,
 } from './admin-schemas.ts';
 import { connectorJson, connectorViewJson } from './connector-json.ts';
+import { smppUserJson } from './smpp-user-json.ts';
 
 /** camelCase domain objects → snake_case JSON, the API's convention. */
 export function snake(value: unknown): unknown {
@@ -56,6 +57,23 @@ export function adminApi(ctx: HttpContext) {
     });
     api.delete('/connectors/:name', { schema: { params: ConnectorName } }, async (request, reply) => {
       await ctx.connectors.remove(request.params.name);
+      return reply.code(204).send();
+    });
+
+    api.get('/smpp-users', { schema: { querystring: SmppUserQuery } }, async (request) => ({
+      smpp_users: (await ctx.smppUsers.list(request.query.account_id)).map(smppUserJson),
+    }));
+    api.put('/smpp-users/:systemId', { schema: { params: SmppUserParams, body: PutSmppUser } }, async (request) => {
+      const b = request.body;
+      const user = await ctx.smppUsers.save({
+        systemId: request.params.systemId, accountId: b.account_id, password: b.password, ipAllowlist: b.ip_allowlist ?? [],
+        ...(b.max_binds !== undefined && { maxBinds: b.max_binds }), ...(b.route !== undefined && { route: b.route }),
+        ...(b.enabled !== undefined && { enabled: b.enabled }),
+      });
+      return { smpp_user: smppUserJson(user) };
+    });
+    api.delete('/smpp-users/:systemId', { schema: { params: SmppUserParams } }, async (request, reply) => {
+      await ctx.smppUsers.remove(request.params.systemId);
       return reply.code(204).send();
     });
 

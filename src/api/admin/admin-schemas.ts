@@ -93,3 +93,14 @@ export const PutConnector = Type.Object({
     weight: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
   }, { additionalProperties: false }), { minItems: 1, maxItems: 100 }),
 }, { additionalProperties: false });
+
+export const SmppUserParams = Type.Object({ systemId: Type.String({ maxLength: 15 }) });
+export const SmppUserQuery = Type.Object({ account_id: Type.Optional(Type.String({ maxLength: 100 })) }, { additionalProperties: false });
+export const PutSmppUser = Type.Object({
+  account_id: Type.String({ minLength: 1, maxLength: 100 }),
+  password: Type.String({ minLength: 1, maxLength: 8 }),
+  ip_allowlist: Type.Optional(Type.Array(Type.String({ maxLength: 50 }), { maxItems: 100 })),
+  max_binds: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+  route: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+  enabled: Type.Optional(Type.Boolean()),
+}, { additionalProperties: false });

@@ -130,6 +130,8 @@ export class SmppChannel implements Channel {
   #order(routeId: string): SmppConnector[] {
     const list = this.#routes.get(routeId);
     if (!list) return [];
+    // Most routes have one connector.
+    if (list.length === 1) return list[0]!.connector.up ? [list[0]!.connector] : [];
     const byPriority = new Map<number, Array<{ connector: SmppConnector; weight: number }>>();
     for (const e of list) {
       if (!e.connector.up) continue;

@@ -16,7 +16,6 @@ const REGISTERED_DELIVERY_FINAL = 0x01;
 /** The submit_sm bodies for a message, one per part, in order; `reference` ties the parts together. */
 export function encodeMessage(m: OutboundMessage, c: Connector, reference: number): SubmitSmBody[] {
   const ucs2 = m.encoding === 'UCS2';
-  const encode = (text: string): Buffer => Buffer.from(ucs2 ? encodeUcs2(text) : encodeGsm7(text));
   // 0x10 / 0x18: message class 0 (flash) in the GSM 7-bit / UCS-2 alphabet (3GPP TS 23.038 §4).
   const dataCoding = m.flash ? (ucs2 ? 0x18 : 0x10) : ucs2 ? 0x08 : 0x00;
   const alphanumeric = /[^0-9]/.test(m.sender);
@@ -39,25 +38,35 @@ export function encodeMessage(m: OutboundMessage, c: Connector, reference: numbe
     data_coding: dataCoding,
     sm_default_msg_id: 0,
   };
-  const dlt: Tlvs = {};
-  if (c.dlt.peId !== null) dlt[hexTag(c.dlt.peIdTag)] = `${c.dlt.peId}\0`;
-  if (m.templateId !== null) dlt[hexTag(c.dlt.templateIdTag)] = `${m.templateId}\0`;
-  const withTlvs = (body: SubmitSmBody, tlvs: Tlvs): SubmitSmBody => {
-    const all = { ...tlvs, ...dlt };
-    return Object.keys(all).length > 0 ? { ...body, tlvs: all } : body;
-  };
+  let dlt: Tlvs | undefined;
+  if (c.dlt.peId !== null) (dlt ??= {})[hexTag(c.dlt.peIdTag)] = `${c.dlt.peId}\0`;
+  if (m.templateId !== null) (dlt ??= {})[hexTag(c.dlt.templateIdTag)] = `${m.templateId}\0`;
 
+  // The common case first: a text that fits one segment needs no plan of its parts.
+  if (m.segments === 1 && c.concat !== 'udh16') return [withTlvs({ ...base, short_message: encode(m.body, ucs2) }, undefined, dlt)];
   const plan = planSegments(m.body, { encoding: m.encoding, reference16: c.concat === 'udh16' });
-  if (plan.segments.length === 1) return [withTlvs({ ...base, short_message: encode(m.body) }, {})];
-  if (c.concat === 'payload') return [withTlvs({ ...base, short_message: Buffer.alloc(0) }, { message_payload: encode(m.body) })];
+  if (plan.segments.length === 1) return [withTlvs({ ...base, short_message: encode(m.body, ucs2) }, undefined, dlt)];
+  if (c.concat === 'payload') return [withTlvs({ ...base, short_message: Buffer.alloc(0) }, { message_payload: encode(m.body, ucs2) }, dlt)];
   const total = plan.segments.length;
   return plan.segments.map((text, i) => {
     if (c.concat === 'sar') {
-      return withTlvs({ ...base, short_message: encode(text) }, { sar_msg_ref_num: reference & 0xffff, sar_total_segments: total, sar_segment_seqnum: i + 1 });
+      return withTlvs({ ...base, short_message: encode(text, ucs2) }, { sar_msg_ref_num: reference & 0xffff, sar_total_segments: total, sar_segment_seqnum: i + 1 }, dlt);
     }
     const udh = concatUdh(c.concat === 'udh16' ? reference & 0xffff : reference & 0xff, total, i + 1, { reference16: c.concat === 'udh16' });
-    return withTlvs({ ...base, esm_class: ESM_UDHI, short_message: Buffer.concat([udh, encode(text)]) }, {});
+    return withTlvs({ ...base, esm_class: ESM_UDHI, short_message: Buffer.concat([udh, encode(text, ucs2)]) }, undefined, dlt);
   });
+}
+
+function encode(text: string, ucs2: boolean): Buffer {
+  const bytes = ucs2 ? encodeUcs2(text) : encodeGsm7(text);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** The body with its TLVs: the concatenation ones, then the DLT ones (none at all: no tlvs field). */
+function withTlvs(body: SubmitSmBody, tlvs: Tlvs | undefined, dlt: Tlvs | undefined): SubmitSmBody {
+  const merged = tlvs === undefined ? dlt : dlt === undefined ? tlvs : { ...tlvs, ...dlt };
+  if (merged !== undefined) body.tlvs = merged;
+  return body;
 }
 
 function hexTag(tag: number): `0x${string}` {

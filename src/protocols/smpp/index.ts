@@ -26,3 +26,4 @@ export { createServer, type ServerOptions } from './smpp-server.ts';
 export { SMPP_CHANNELS } from './smpp-diagnostics.ts';
 export { parseReceiptText, formatReceiptText, parseReceiptDate, formatReceiptDate, type ReceiptText, type ReceiptFields } from './receipt-text.ts';
 export { MessageState, type MessageStateName, RECEIPT_STAT } from './message-state.ts';
+export { parseSmppTime, formatSmppTime, type SmppTime } from './smpp-time.ts';

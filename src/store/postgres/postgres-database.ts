@@ -5,10 +5,12 @@ import { Kysely, Migrator, PostgresDialect, type Migration } from 'kysely';
 import { StoreUnavailableError } from '../store.ts';
 import * as initial from './migrations/0001-initial.ts';
 import * as smpp from './migrations/0002-smpp.ts';
+import * as smppServer from './migrations/0003-smpp-server.ts';
 
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-smpp': smpp,
+  '0003-smpp-server': smppServer,
 };
 
 export interface PostgresOptions {

@@ -11,14 +11,17 @@ import { type RouteRow, toRoute } from '../store-rows.ts';
 import type { ClaimedMessage, Fence, ReceiptUpdate, SubmissionOutcome, Transition } from '../store.ts';
 import { query, translate } from './postgres-database.ts';
 
-interface FinishedRow { id: string; account_id: string; route_id: string; credits: number; status: FinalStatus; error_code: string | null; done_at: number; carrier_id: string | null }
+interface FinishedRow {
+  id: string; account_id: string; route_id: string; credits: number; status: FinalStatus; error_code: string | null; done_at: number; carrier_id: string | null;
+  receipt_to: string | null; recipient: string; sender: string; created_at: number;
+}
 interface Finish { id: string; status: FinalStatus; errorCode: string | null; at: number; attempt: number | null }
 
 const finishSql = (where: string, from: MessageStatus) => `
   UPDATE messages m SET status = u.status, error_code = u.error_code, done_at = u.at
   FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::integer[]) AS u(key, status, error_code, at, attempt)
   WHERE ${where} = u.key AND m.status = '${from}' AND (u.attempt IS NULL OR m.attempts = u.attempt)
-  RETURNING m.id, m.account_id, m.route_id, m.credits, m.status, m.error_code, m.done_at, m.carrier_id`;
+  RETURNING m.id, m.account_id, m.route_id, m.credits, m.status, m.error_code, m.done_at, m.carrier_id, m.receipt_to, m.recipient, m.sender, m.created_at`;
 
 export class PostgresMessageWriter {
   #pool: pg.Pool;
@@ -124,6 +127,16 @@ export class PostgresMessageWriter {
       if (applied.length > 0) await client.query('DELETE FROM early_receipts WHERE carrier_id = ANY($1::text[])', [applied]);
       const left = (await client.query<{ n: number }>('SELECT count(*)::integer AS n FROM early_receipts')).rows[0]?.n ?? 0;
       return { transitions, applied: applied.length, dropped, left };
+    });
+  }
+
+  async cancelMessage(accountId: string, id: string, at: number): Promise<Transition | undefined> {
+    return this.#transaction(async (client) => {
+      const { rows } = await client.query<{ status: MessageStatus }>(
+        "SELECT status FROM messages WHERE id = $1 AND account_id = $2 AND status IN ('QUEUED', 'SCHEDULED') FOR UPDATE", [id, accountId]);
+      const from = rows[0]?.status;
+      if (from === undefined) return undefined;
+      return (await finish(client, 'm.id', from, [{ id, status: 'REJECTED', errorCode: 'ERR_CANCELLED', at, attempt: null }]))[0];
     });
   }
 
@@ -331,6 +344,15 @@ async function finish(
     const t: Transition = { messageId: row.id, accountId: row.account_id, from, to: row.status, refunded: refund };
     out.push(t);
     each?.(row, t);
+  }
+  // The SMPP server's receipt outbox, in the transaction that finished the messages.
+  const owed = rows.filter((r) => r.receipt_to !== null);
+  if (owed.length > 0) {
+    await client.query(
+      `INSERT INTO smpp_receipts (message_id, system_id, status, error_code, done_at, submitted_at, recipient, sender)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::text[], $8::text[])`,
+      [owed.map((r) => r.id), owed.map((r) => r.receipt_to), owed.map((r) => r.status), owed.map((r) => r.error_code), owed.map((r) => r.done_at),
+        owed.map((r) => r.created_at), owed.map((r) => r.recipient), owed.map((r) => r.sender)]);
   }
   if (refunds.size > 0) {
     // In key order, so concurrent transactions lock balance rows in the same order.

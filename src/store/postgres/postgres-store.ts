@@ -5,13 +5,15 @@ import type pg from 'pg';
 import type { Account, ApiKey, DltTemplate, SenderId } from '../../domain/account.ts';
 import type { Lane, Message } from '../../domain/message.ts';
 import type { Route } from '../../domain/route.ts';
+import { afterBindFailure, type BindLockoutRule, type SmppUser, type StoredSmppUser } from '../../domain/smpp-user.ts';
 import {
-  type AccountRow, type ConnectorRow, connectorSettings, toStoredConnector, type ApiKeyRow, type LedgerRow, type MessageRow, type RouteRow, type SenderRow, type TemplateRow,
+  type AccountRow, type ConnectorRow, connectorSettings, toStoredConnector, type SmppPartRow, toSmppPart, type ApiKeyRow, type LedgerRow, type MessageRow, type RouteRow, type SenderRow, type TemplateRow,
   toAccount, toApiKey, toLedgerEntry, toMessage, toRoute, toSender, toTemplate,
+  type SmppReceiptRow, type SmppUserRow, toSmppReceipt, toStoredSmppUser,
 } from '../store-rows.ts';
 import type {
   AcceptRequest, AcceptResult, AwaitingReceipt, Balance, Batch, ClaimedMessage, Fence, LeaseGrant, LedgerEntry, MessageQuery, ReceiptUpdate, SendingProfile, Store,
-  ConnectorStatusRow, StoredConnector, StoredResponse, SubmissionOutcome, Transition,
+  ConnectorStatusRow, SmppPart, SmppReceipt, StoredConnector, StoredResponse, SubmissionOutcome, Transition,
 } from '../store.ts';
 import { PostgresAccept, type PostgresGroupCommitOptions } from './postgres-accept.ts';
 import { createPool, migratePostgres, type PostgresOptions, query } from './postgres-database.ts';
@@ -285,6 +287,95 @@ export class PostgresStore implements Store {
   async listConnectorStatus(): Promise<ConnectorStatusRow[]> {
     return (await this.#all<{ name: string; node_id: string; state: string; updated_at: number }>('SELECT * FROM connector_status ORDER BY name'))
       .map((r) => ({ name: r.name, nodeId: r.node_id, state: r.state, at: r.updated_at }));
+  }
+
+  cancelMessage(accountId: string, id: string, at: number): Promise<Transition | undefined> {
+    return this.#writer.cancelMessage(accountId, id, at);
+  }
+
+  async saveSmppUser({ user: u, passwordHash }: StoredSmppUser): Promise<'saved' | 'taken'> {
+    const changed = await this.#run(`INSERT INTO smpp_users AS s (system_id, account_id, password_hash, ip_allowlist, max_binds, route, enabled, created_at, updated_at)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+      ON CONFLICT (system_id) DO UPDATE SET password_hash = excluded.password_hash, ip_allowlist = excluded.ip_allowlist,
+        max_binds = excluded.max_binds, route = excluded.route, enabled = excluded.enabled, updated_at = excluded.updated_at
+      WHERE s.account_id = excluded.account_id`,
+    u.systemId, u.accountId, passwordHash, JSON.stringify(u.ipAllowlist), u.maxBinds, u.route, u.enabled, u.createdAt, u.updatedAt);
+    return changed > 0 ? 'saved' : 'taken';
+  }
+  async getSmppUser(systemId: string): Promise<StoredSmppUser | undefined> {
+    const row = await this.#get<SmppUserRow>('SELECT * FROM smpp_users WHERE system_id = $1', systemId);
+    return row && toStoredSmppUser(row);
+  }
+  async listSmppUsers(accountId?: string): Promise<SmppUser[]> {
+    const rows = accountId === undefined
+      ? await this.#all<SmppUserRow>('SELECT * FROM smpp_users ORDER BY system_id')
+      : await this.#all<SmppUserRow>('SELECT * FROM smpp_users WHERE account_id = $1 ORDER BY system_id', accountId);
+    return rows.map((r) => toStoredSmppUser(r).user);
+  }
+  async removeSmppUser(systemId: string): Promise<boolean> {
+    return (await this.#run('DELETE FROM smpp_users WHERE system_id = $1', systemId)) > 0;
+  }
+  async smppBindLockedUntil(systemId: string, now: number): Promise<number | undefined> {
+    return (await this.#get<{ locked_until: number }>('SELECT locked_until FROM smpp_bind_failures WHERE system_id = $1 AND locked_until > $2', systemId, now))?.locked_until;
+  }
+  async recordSmppBindFailure(systemId: string, at: number, rule: BindLockoutRule): Promise<number | undefined> {
+    // The row is locked while counting, so failures on several nodes at once all add up.
+    return transaction(this.#pool, async (client) => {
+      await client.query('INSERT INTO smpp_bind_failures (system_id, failures, first_at, locked_until) VALUES ($1, 0, $2, 0) ON CONFLICT DO NOTHING', [systemId, at]);
+      const { rows } = await client.query<{ failures: number; first_at: number; locked_until: number }>(
+        'SELECT failures, first_at, locked_until FROM smpp_bind_failures WHERE system_id = $1 FOR UPDATE', [systemId]);
+      const row = rows[0]!;
+      const next = afterBindFailure({ failures: row.failures, firstAt: row.first_at, lockedUntil: row.locked_until }, at, rule);
+      await client.query('UPDATE smpp_bind_failures SET failures = $2, first_at = $3, locked_until = $4 WHERE system_id = $1',
+        [systemId, next.failures, next.firstAt, next.lockedUntil]);
+      return next.lockedUntil > at ? next.lockedUntil : undefined;
+    });
+  }
+  async clearSmppBindFailures(systemId: string): Promise<void> {
+    await this.#run('DELETE FROM smpp_bind_failures WHERE system_id = $1', systemId);
+  }
+  async purgeSmppBindFailures(before: number): Promise<number> {
+    return this.#run('DELETE FROM smpp_bind_failures WHERE locked_until < $1 AND first_at < $1', before);
+  }
+  async saveSmppPart(p: SmppPart): Promise<number> {
+    const rows = await this.#all<{ n: number }>(
+      `WITH saved AS (
+         INSERT INTO smpp_parts (system_id, key, sequence, total, body, meta, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (system_id, key, sequence) DO UPDATE SET total = excluded.total, body = excluded.body, meta = excluded.meta
+         RETURNING sequence)
+       SELECT (SELECT count(*) FROM smpp_parts WHERE system_id = $1 AND key = $2 AND sequence <> $3)::integer + 1 AS n`,
+      p.systemId, p.key, p.sequence, p.total, p.body.toString('base64'), p.meta, p.receivedAt);
+    return rows[0]?.n ?? 0;
+  }
+  async listSmppParts(systemId: string, key: string): Promise<SmppPart[]> {
+    return (await this.#all<SmppPartRow>('SELECT * FROM smpp_parts WHERE system_id = $1 AND key = $2 ORDER BY sequence', systemId, key)).map(toSmppPart);
+  }
+  async deleteSmppParts(systemId: string, key: string): Promise<void> {
+    await this.#run('DELETE FROM smpp_parts WHERE system_id = $1 AND key = $2', systemId, key);
+  }
+  async purgeSmppParts(before: number): Promise<number> {
+    return this.#run('DELETE FROM smpp_parts WHERE received_at < $1', before);
+  }
+  async takeSmppReceipts(systemId: string, limit: number, now: number, claimMs: number): Promise<SmppReceipt[]> {
+    // SKIP LOCKED: sessions on several nodes claiming at once each get other rows.
+    const rows = await this.#all<SmppReceiptRow>(
+      `UPDATE smpp_receipts r SET claimed_until = $3 + $4
+       FROM (SELECT seq FROM smpp_receipts WHERE system_id = $1 AND claimed_until <= $3 ORDER BY seq LIMIT $2 FOR UPDATE SKIP LOCKED) c
+       WHERE r.seq = c.seq
+       RETURNING r.seq, r.message_id, r.system_id, r.status, r.error_code, r.done_at, r.submitted_at, r.recipient, r.sender`,
+      systemId, limit, now, claimMs);
+    return rows.map(toSmppReceipt).sort((a, b) => a.seq - b.seq);
+  }
+  async ackSmppReceipts(seqs: readonly number[]): Promise<number> {
+    if (seqs.length === 0) return 0;
+    return this.#run('DELETE FROM smpp_receipts WHERE seq = ANY($1::bigint[])', [...seqs]);
+  }
+  async releaseSmppReceipts(seqs: readonly number[]): Promise<void> {
+    if (seqs.length === 0) return;
+    await this.#run('UPDATE smpp_receipts SET claimed_until = 0 WHERE seq = ANY($1::bigint[])', [...seqs]);
+  }
+  async countSmppReceipts(systemId: string): Promise<number> {
+    return (await this.#get<{ n: number }>('SELECT count(*)::integer AS n FROM smpp_receipts WHERE system_id = $1', systemId))?.n ?? 0;
   }
 
   async ensureSetting(key: string, value: string): Promise<string> {

@@ -12,12 +12,15 @@ import { type RouteRow, toRoute } from '../store-rows.ts';
 
 const messageColumns = [
   'id', 'account_id', 'batch_id', 'route_id', 'category', 'lane', 'recipient', 'sender', 'body', 'template_id',
-  'encoding', 'segments', 'flash', 'credits', 'status', 'correlation_id', 'due_at', 'scheduled_at', 'expires_at', 'created_at',
+  'encoding', 'segments', 'flash', 'credits', 'status', 'correlation_id', 'due_at', 'scheduled_at', 'expires_at', 'created_at', 'receipt_to',
 ] as const;
 /** Rows per multi-row INSERT: fewer statement executions for bulk requests. */
 const chunk = 32;
 
-interface Finished { id: string; account_id: string; route_id: string; credits: number }
+interface Finished {
+  id: string; account_id: string; route_id: string; credits: number;
+  receipt_to: string | null; recipient: string; sender: string; created_at: number;
+}
 interface ClaimRow {
   rowid: number; id: string; route_id: string; category: string; recipient: string; sender: string; body: string; encoding: string;
   segments: number; flash: number; template_id: string | null; expires_at: number; attempts: number;
@@ -37,7 +40,7 @@ export class SqliteMessageWriter {
     this.#db = db;
     const values = `(${messageColumns.map(() => '?').join(',')})`;
     const insertSql = (n: number) => `INSERT INTO messages (${messageColumns.join(',')}) VALUES ${Array(n).fill(values).join(',')}`;
-    const finishSql = (where: string) => `UPDATE messages SET status = ?, error_code = ?, done_at = ? WHERE ${where} AND status = ? RETURNING id, account_id, route_id, credits`;
+    const finishSql = (where: string) => `UPDATE messages SET status = ?, error_code = ?, done_at = ? WHERE ${where} AND status = ? RETURNING id, account_id, route_id, credits, receipt_to, recipient, sender, created_at`;
     this.#s = {
       insertOne: db.prepare(insertSql(1)),
       insertChunk: db.prepare(insertSql(chunk)),
@@ -90,6 +93,9 @@ export class SqliteMessageWriter {
       inDoubt: db.prepare<[], { rowid: number; id: string; route_id: string }>("SELECT rowid, id, route_id FROM messages WHERE status = 'DISPATCHING'"),
       nextDue: db.prepare<[string], { due: number | null }>("SELECT MIN(due_at) AS due FROM messages WHERE lane = ? AND status IN ('QUEUED', 'SCHEDULED')"),
       routes: db.prepare<[], RouteRow>('SELECT * FROM routes'),
+      // The receipt outbox of the SMPP server: written with the final state, in its transaction.
+      owe: db.prepare('INSERT INTO smpp_receipts (message_id, system_id, status, error_code, done_at, submitted_at, recipient, sender) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+      cancel: db.prepare<[string, string | null, number, string, string, string], Finished>(finishSql('id = ? AND account_id = ?')),
     };
     this.#accept = new GroupCommit(db, groupCommit, (request) => this.#applyAccept(request));
   }
@@ -268,6 +274,17 @@ export class SqliteMessageWriter {
     return { transitions, done: this.#staleCursor === 0 };
   }
 
+  cancelMessage(accountId: string, id: string, at: number): Transition | undefined {
+    const s = this.#s;
+    return this.#transact([id], (messageId, finish) => {
+      for (const from of ['QUEUED', 'SCHEDULED'] as const) {
+        const t = finish(s.cancel.get('REJECTED', 'ERR_CANCELLED', at, messageId, accountId, from), from, 'REJECTED', 'ERR_CANCELLED', at);
+        if (t) return t;
+      }
+      return undefined;
+    })[0];
+  }
+
   nextDueAt(lane: Lane): number | undefined {
     return this.#s.nextDue.get(lane)?.due ?? undefined;
   }
@@ -291,6 +308,7 @@ export class SqliteMessageWriter {
           s.credit.run(refund, row.account_id, row.route_id);
           s.ledger.run(row.account_id, row.route_id, refund, 'refund', row.id, null, `${to}${errorCode ? ` ${errorCode}` : ''}`, at);
         }
+        if (row.receipt_to !== null) s.owe.run(row.id, row.receipt_to, to, errorCode, at, row.created_at, row.recipient, row.sender);
         return { messageId: row.id, accountId: row.account_id, from, to, refunded: refund };
       };
       for (const item of items) {
@@ -306,5 +324,5 @@ type Finisher = (row: Finished | undefined, from: MessageStatus, to: FinalStatus
 
 function pushMessage(p: unknown[], m: AcceptRequest['messages'][number]): void {
   p.push(m.id, m.accountId, m.batchId, m.routeId, m.category, m.lane, m.recipient, m.sender, m.body, m.templateId,
-    m.encoding, m.segments, m.flash ? 1 : 0, m.credits, m.status, m.correlationId, m.dueAt, m.scheduledAt, m.expiresAt, m.createdAt);
+    m.encoding, m.segments, m.flash ? 1 : 0, m.credits, m.status, m.correlationId, m.dueAt, m.scheduledAt, m.expiresAt, m.createdAt, m.receiptTo ?? null);
 }

@@ -4,16 +4,18 @@ import type Database from 'better-sqlite3';
 import type { Account, ApiKey, DltTemplate, SenderId } from '../../domain/account.ts';
 import type { Lane, Message } from '../../domain/message.ts';
 import type { Route } from '../../domain/route.ts';
+import { afterBindFailure, type BindLockoutRule, type SmppUser, type StoredSmppUser } from '../../domain/smpp-user.ts';
 import type {
   AcceptRequest, AcceptResult, AwaitingReceipt, ClaimedMessage, Balance, Batch, Fence, LeaseGrant, LedgerEntry, MessageQuery, ReceiptUpdate, SendingProfile, Store,
-  ConnectorStatusRow, StoredConnector, StoredResponse, SubmissionOutcome, Transition,
+  ConnectorStatusRow, SmppPart, SmppReceipt, StoredConnector, StoredResponse, SubmissionOutcome, Transition,
 } from '../store.ts';
 import { openSqlite, type SqliteOptions } from './sqlite-database.ts';
 import type { GroupCommitOptions } from './sqlite-group-commit.ts';
 import { SqliteMessageWriter } from './sqlite-message-writer.ts';
 import {
-  type AccountRow, type ApiKeyRow, type ConnectorRow, connectorSettings, toStoredConnector, type LedgerRow, type MessageRow, type RouteRow, type SenderRow, type TemplateRow,
+  type AccountRow, type ApiKeyRow, type ConnectorRow, connectorSettings, toStoredConnector, type SmppPartRow, toSmppPart, type LedgerRow, type MessageRow, type RouteRow, type SenderRow, type TemplateRow,
   toAccount, toApiKey, toLedgerEntry, toMessage, toRoute, toSender, toTemplate,
+  type SmppReceiptRow, type SmppUserRow, toSmppReceipt, toStoredSmppUser,
 } from '../store-rows.ts';
 
 export interface SqliteStoreOptions extends SqliteOptions {
@@ -266,6 +268,87 @@ export class SqliteStore implements Store {
   async listConnectorStatus(): Promise<ConnectorStatusRow[]> {
     return this.#all<{ name: string; node_id: string; state: string; updated_at: number }>('SELECT * FROM connector_status ORDER BY name')
       .map((r) => ({ name: r.name, nodeId: r.node_id, state: r.state, at: r.updated_at }));
+  }
+
+  async cancelMessage(accountId: string, id: string, at: number): Promise<Transition | undefined> {
+    return this.#writer.cancelMessage(accountId, id, at);
+  }
+
+  async saveSmppUser({ user: u, passwordHash }: StoredSmppUser): Promise<'saved' | 'taken'> {
+    const changed = this.#run(`INSERT INTO smpp_users (system_id, account_id, password_hash, ip_allowlist, max_binds, route, enabled, created_at, updated_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (system_id) DO UPDATE SET password_hash = excluded.password_hash, ip_allowlist = excluded.ip_allowlist,
+        max_binds = excluded.max_binds, route = excluded.route, enabled = excluded.enabled, updated_at = excluded.updated_at
+      WHERE smpp_users.account_id = excluded.account_id`,
+    u.systemId, u.accountId, passwordHash, JSON.stringify(u.ipAllowlist), u.maxBinds, u.route, u.enabled ? 1 : 0, u.createdAt, u.updatedAt);
+    return changed > 0 ? 'saved' : 'taken';
+  }
+  async getSmppUser(systemId: string): Promise<StoredSmppUser | undefined> {
+    const row = this.#get<SmppUserRow>('SELECT * FROM smpp_users WHERE system_id = ?', systemId);
+    return row && toStoredSmppUser(row);
+  }
+  async listSmppUsers(accountId?: string): Promise<SmppUser[]> {
+    const rows = accountId === undefined
+      ? this.#all<SmppUserRow>('SELECT * FROM smpp_users ORDER BY system_id')
+      : this.#all<SmppUserRow>('SELECT * FROM smpp_users WHERE account_id = ? ORDER BY system_id', accountId);
+    return rows.map((r) => toStoredSmppUser(r).user);
+  }
+  async removeSmppUser(systemId: string): Promise<boolean> {
+    return this.#run('DELETE FROM smpp_users WHERE system_id = ?', systemId) > 0;
+  }
+  async smppBindLockedUntil(systemId: string, now: number): Promise<number | undefined> {
+    return this.#get<{ locked_until: number }>('SELECT locked_until FROM smpp_bind_failures WHERE system_id = ? AND locked_until > ?', systemId, now)?.locked_until;
+  }
+  async recordSmppBindFailure(systemId: string, at: number, rule: BindLockoutRule): Promise<number | undefined> {
+    return this.#db.transaction(() => {
+      const row = this.#get<{ failures: number; first_at: number; locked_until: number }>('SELECT * FROM smpp_bind_failures WHERE system_id = ?', systemId);
+      const next = afterBindFailure(row && { failures: row.failures, firstAt: row.first_at, lockedUntil: row.locked_until }, at, rule);
+      this.#run(`INSERT INTO smpp_bind_failures (system_id, failures, first_at, locked_until) VALUES (?, ?, ?, ?)
+        ON CONFLICT (system_id) DO UPDATE SET failures = excluded.failures, first_at = excluded.first_at, locked_until = excluded.locked_until`,
+      systemId, next.failures, next.firstAt, next.lockedUntil);
+      return next.lockedUntil > at ? next.lockedUntil : undefined;
+    }).immediate();
+  }
+  async clearSmppBindFailures(systemId: string): Promise<void> {
+    this.#run('DELETE FROM smpp_bind_failures WHERE system_id = ?', systemId);
+  }
+  async purgeSmppBindFailures(before: number): Promise<number> {
+    return this.#run('DELETE FROM smpp_bind_failures WHERE locked_until < ? AND first_at < ?', before, before);
+  }
+  async saveSmppPart(p: SmppPart): Promise<number> {
+    return this.#db.transaction(() => {
+      this.#run(`INSERT INTO smpp_parts (system_id, key, sequence, total, body, meta, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (system_id, key, sequence) DO UPDATE SET total = excluded.total, body = excluded.body, meta = excluded.meta`,
+      p.systemId, p.key, p.sequence, p.total, p.body.toString('base64'), p.meta, p.receivedAt);
+      return this.#get<{ n: number }>('SELECT count(*) AS n FROM smpp_parts WHERE system_id = ? AND key = ?', p.systemId, p.key)?.n ?? 0;
+    }).immediate();
+  }
+  async listSmppParts(systemId: string, key: string): Promise<SmppPart[]> {
+    return this.#all<SmppPartRow>('SELECT * FROM smpp_parts WHERE system_id = ? AND key = ? ORDER BY sequence', systemId, key).map(toSmppPart);
+  }
+  async deleteSmppParts(systemId: string, key: string): Promise<void> {
+    this.#run('DELETE FROM smpp_parts WHERE system_id = ? AND key = ?', systemId, key);
+  }
+  async purgeSmppParts(before: number): Promise<number> {
+    return this.#run('DELETE FROM smpp_parts WHERE received_at < ?', before);
+  }
+  async takeSmppReceipts(systemId: string, limit: number, now: number, claimMs: number): Promise<SmppReceipt[]> {
+    return this.#all<SmppReceiptRow>(
+      `UPDATE smpp_receipts SET claimed_until = ? WHERE seq IN (
+         SELECT seq FROM smpp_receipts WHERE system_id = ? AND claimed_until <= ? ORDER BY seq LIMIT ?
+       ) RETURNING seq, message_id, system_id, status, error_code, done_at, submitted_at, recipient, sender`,
+      now + claimMs, systemId, now, limit).map(toSmppReceipt).sort((a, b) => a.seq - b.seq);
+  }
+  async ackSmppReceipts(seqs: readonly number[]): Promise<number> {
+    if (seqs.length === 0) return 0;
+    return this.#run('DELETE FROM smpp_receipts WHERE seq IN (SELECT value FROM json_each(?))', JSON.stringify(seqs));
+  }
+  async releaseSmppReceipts(seqs: readonly number[]): Promise<void> {
+    if (seqs.length === 0) return;
+    this.#run('UPDATE smpp_receipts SET claimed_until = 0 WHERE seq IN (SELECT value FROM json_each(?))', JSON.stringify(seqs));
+  }
+  async countSmppReceipts(systemId: string): Promise<number> {
+    return this.#get<{ n: number }>('SELECT count(*) AS n FROM smpp_receipts WHERE system_id = ?', systemId)?.n ?? 0;
   }
 
   async ensureSetting(key: string, value: string): Promise<string> {

@@ -38,6 +38,7 @@ export const nativeStatus = {
   ERR_NUMBER_INACTIVE: 502,
   ERR_MESSAGE_EXPIRED: 502,
   ERR_DELIVERY_UNKNOWN: 502,
+  ERR_CANCELLED: 409,
   ERR_SERVICE_UNAVAILABLE: 503,
   ERR_INTERNAL: 500,
 } as const satisfies Record<ErrorCode, number>;
