@@ -34,6 +34,8 @@ export class SqliteMessageWriter {
    * is recorded by rowid. Entries live from claim to outcome (bounded by the dispatch window).
    */
   #claimed = new Map<string, number>();
+  /** Whether message_parts had any row when the current batch of receipts began. */
+  #hasParts = false;
   #s;
 
   constructor(db: Database.Database, groupCommit: GroupCommitOptions) {
@@ -81,6 +83,7 @@ export class SqliteMessageWriter {
       parked: db.prepare<[number], { carrier_id: string; status: string; error_code: string | null; at: number }>(
         'SELECT carrier_id, status, error_code, at FROM early_receipts ORDER BY at LIMIT ?'),
       unpark: db.prepare('DELETE FROM early_receipts WHERE carrier_id = ?'),
+      anyPart: db.prepare<[], { one: number }>('SELECT 1 AS one FROM message_parts LIMIT 1'),
       dropParked: db.prepare('DELETE FROM early_receipts WHERE at < ?'),
       parkedCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM early_receipts'),
       partsDelivered: db.prepare<[string], { total: number; delivered: number }>(
@@ -200,6 +203,7 @@ export class SqliteMessageWriter {
   applyReceipts(receipts: readonly ReceiptUpdate[]): { transitions: Transition[]; unmatched: ReceiptUpdate[] } {
     const s = this.#s;
     const unmatched: ReceiptUpdate[] = [];
+    this.#hasParts = s.anyPart.get() !== undefined;
     const transitions = this.#transact(receipts, (r, finish) => {
       const applied = this.#applyReceipt(r, finish);
       if (applied === false) {
@@ -216,6 +220,7 @@ export class SqliteMessageWriter {
     const s = this.#s;
     const dropped = s.dropParked.run(expiredBefore).changes;
     const parked = s.parked.all(limit);
+    this.#hasParts = s.anyPart.get() !== undefined;
     let applied = 0;
     const transitions = this.#transact(parked, (p, finish) => {
       const r: ReceiptUpdate = { carrierId: p.carrier_id, status: p.status as ReceiptUpdate['status'], errorCode: p.error_code as ReceiptUpdate['errorCode'], at: p.at };
@@ -232,7 +237,8 @@ export class SqliteMessageWriter {
   #applyReceipt(r: ReceiptUpdate, finish: Finisher): Transition | undefined | false {
     const s = this.#s;
     // A part's receipt: the message finishes with its first part that failed, or once all are delivered.
-    const part = s.part.get(r.carrierId);
+    // (Looked up only while the table has rows at all: checked once per batch, not per receipt.)
+    const part = this.#hasParts ? s.part.get(r.carrierId) : undefined;
     if (part) {
       if (part.status !== null) return undefined;
       s.markPart.run(r.status, r.errorCode, r.at, r.carrierId);
