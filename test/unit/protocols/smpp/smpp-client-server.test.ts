@@ -5,24 +5,7 @@ import { once } from 'node:events';
 import net, { type AddressInfo, type Server } from 'node:net';
 import { test } from 'node:test';
 import { connect, createServer, type Pdu, SmppError, type SmppSession, type SubmitSmResp } from '../../../../src/protocols/smpp/index.ts';
-
-// A self-signed P-256 certificate for localhost and 127.0.0.1, valid for 100 years: a test fixture, not a secret.
-const key = `-----BEGIN PRIVATE KEY-----
-MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgI3Wqdq+Gx5hx1osl
-kDNjWf4rpInadhj2zHgBClAq8PKhRANCAAROlSphjDf8OP0juFbwJtjdcqq82oqB
-tf1riC4XYHjooUtesziKQs85Fd1Ge/Liqlr4zUFrk8p3D/oeK1ebtMB+
------END PRIVATE KEY-----`;
-const cert = `-----BEGIN CERTIFICATE-----
-MIIBmzCCAUGgAwIBAgIUQtYVPTb8dOvl+O+trafk1Du8ZxgwCgYIKoZIzj0EAwIw
-FDESMBAGA1UEAwwJbG9jYWxob3N0MCAXDTI2MTEyMjA1MjkyMloYDzIxMjYxMDI5
-MDUyOTIyWjAUMRIwEAYDVQQDDAlsb2NhbGhvc3QwWTATBgcqhkjOPQIBBggqhkjO
-PQMBBwNCAAROlSphjDf8OP0juFbwJtjdcqq82oqBtf1riC4XYHjooUtesziKQs85
-Fd1Ge/Liqlr4zUFrk8p3D/oeK1ebtMB+o28wbTAdBgNVHQ4EFgQUBlzAsUzx5m1z
-c2cS/NcvSu0/bj8wHwYDVR0jBBgwFoAUBlzAsUzx5m1zc2cS/NcvSu0/bj8wDwYD
-VR0TAQH/BAUwAwEB/zAaBgNVHREEEzARgglsb2NhbGhvc3SHBH8AAAEwCgYIKoZI
-zj0EAwIDSAAwRQIhAO1epvRk5KOw1F+hI1iRucQ2u0uFzCSr+OtoVm42J+NDAiB1
-J+QOwtvOKGEsDnzBzNZf+Vf0/uHU4tfs/tH8y93q5Q==
------END CERTIFICATE-----`;
+import { cert, key } from '../../../fixtures/tls-cert.ts';
 
 function serve(tls: boolean): { server: Server; sessions: SmppSession[] } {
   const sessions: SmppSession[] = [];
