@@ -127,6 +127,8 @@ export class SmppConnector {
   async submit(m: OutboundMessage): Promise<ConnectorResult> {
     const slot = this.#pick();
     if (!slot?.session) return { kind: 'not-sent', verdict: 'down' };
+    // Every bind is resting after a throttle answer: asking again now would only be throttled again.
+    if (slot.restUntil > performance.now()) return { kind: 'not-sent', verdict: 'throttled' };
     const session = slot.session;
     this.#reference = (this.#reference + 1) & 0xffff;
     const parts = encodeMessage(m, this.connector, this.#reference);
