@@ -60,6 +60,11 @@ export function validateConnector(c: Connector): Connector {
   const int = (field: string, value: number, min: number, max: number) => {
     if (!Number.isInteger(value) || value < min || value > max) bad(field, `must be an integer from ${min} to ${max}`);
   };
+  if (!['trx', 'tx-rx'].includes(c.bind)) throw new DakiyaError('ERR_INVALID_REQUEST', 'connector bind must be trx or tx-rx', { field: 'bind' });
+  if (!['udh8', 'udh16', 'sar', 'payload'].includes(c.concat)) throw new DakiyaError('ERR_INVALID_REQUEST', 'connector concat must be udh8, udh16, sar or payload', { field: 'concat' });
+  for (const f of [c.messageIds.submit, c.messageIds.receipt]) {
+    if (!['hex', 'decimal', 'text'].includes(f)) throw new DakiyaError('ERR_INVALID_REQUEST', 'connector message id formats are hex, decimal or text', { field: 'message_ids' });
+  }
   if (!namePattern.test(c.name)) bad('name', 'must be 1-40 characters of a-z, 0-9, _ and -, starting with a letter or digit');
   if (c.host.length === 0 || c.host.length > 253 || /[\s/]/.test(c.host)) bad('host', 'must be a host name or IP address');
   int('port', c.port, 1, 65_535);

@@ -64,11 +64,6 @@ export class ConnectorService {
       routes: input.routes.map((r) => (typeof r === 'string' ? { routeId: r, priority: 0, weight: 1 } : r)),
       enabled: input.enabled ?? connectorDefaults.enabled,
     });
-    if (!['trx', 'tx-rx'].includes(connector.bind)) throw new DakiyaError('ERR_INVALID_REQUEST', 'connector bind must be trx or tx-rx', { field: 'bind' });
-    if (!['udh8', 'udh16', 'sar', 'payload'].includes(connector.concat)) throw new DakiyaError('ERR_INVALID_REQUEST', 'connector concat must be udh8, udh16, sar or payload', { field: 'concat' });
-    for (const f of [connector.messageIds.submit, connector.messageIds.receipt]) {
-      if (!['hex', 'decimal', 'text'].includes(f)) throw new DakiyaError('ERR_INVALID_REQUEST', 'connector message id formats are hex, decimal or text', { field: 'message_ids' });
-    }
     // SMPP 3.4 §5.2.2: the password is a C-octet string of at most 9 octets.
     if (input.password.length === 0 || input.password.length > 8 || !/^[\x20-\x7e]+$/.test(input.password)) {
       throw new DakiyaError('ERR_INVALID_REQUEST', 'connector password must be 1-8 printable ASCII characters (SMPP 3.4 limit)', { field: 'password' });
