@@ -24,10 +24,12 @@ const benches = [
   { name: 'smpp-drain', file: 'load/smpp-drain.mjs', timeoutMs: 270_000 },
   { name: 'smpp-send', file: 'load/smpp-send.mjs', timeoutMs: 150_000 },
   { name: 'smpp-server', file: 'load/smpp-server.mjs', tsx: true, timeoutMs: 150_000 },
+  { name: 'webhooks', file: 'load/webhooks.mjs', timeoutMs: 300_000 },
   { name: 'micro/segments', file: 'micro/segments.mjs', tsx: true, timeoutMs: 90_000 },
   { name: 'micro/recipient', file: 'micro/recipient.mjs', tsx: true, timeoutMs: 90_000 },
   { name: 'micro/group-commit', file: 'micro/group-commit.mjs', tsx: true, timeoutMs: 150_000 },
   { name: 'micro/smpp-codec', file: 'micro/smpp-codec.mjs', tsx: true, timeoutMs: 90_000 },
+  { name: 'micro/webhook-sender', file: 'micro/webhook-sender.mjs', tsx: true, timeoutMs: 120_000 },
 ];
 
 /** Cores used by other processes during a run above which the run counts as disturbed. */

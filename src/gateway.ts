@@ -24,6 +24,11 @@ import { AuthService } from './services/auth-service.ts';
 import { ConnectorService } from './services/connector-service.ts';
 import { ReportService } from './services/report-service.ts';
 import { SecretBox } from './services/secret-box.ts';
+import { createUrlGuard, type Resolve, type UrlGuard } from './services/url-guard.ts';
+import { WebhookSender } from './channels/webhooks/webhook-sender.ts';
+import { WebhookService } from './services/webhook-service.ts';
+import { WebhookDeliveryWorker } from './workers/webhook-delivery-worker.ts';
+import { WebhookFanOutWorker } from './workers/webhook-fanout-worker.ts';
 import { SecretHasher } from './services/secret-hasher.ts';
 import { SendService } from './services/send-service.ts';
 import { SendingProfileCache } from './services/sending-profile-cache.ts';
@@ -48,10 +53,13 @@ export interface Core {
   admin: AdminService;
   connectors: ConnectorService;
   smppUsers: SmppUserService;
+  webhooks: WebhookService;
+  /** The SSRF guard for customer-supplied URLs (webhooks.allowPrivateNetworks). */
+  urlGuard: UrlGuard;
 }
 
 /** Opens the data dir and store and builds the services the CLI and the server share. */
-export async function openCore(config: Readonly<Config>, clock: Clock = systemClock): Promise<Core> {
+export async function openCore(config: Readonly<Config>, clock: Clock = systemClock, options: { resolve?: Resolve } = {}): Promise<Core> {
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const store = await openStore(config, dataDir);
@@ -70,11 +78,14 @@ export async function openCore(config: Readonly<Config>, clock: Clock = systemCl
   const auth = new AuthService({ store, hasher, clock });
   const admin = new AdminService({ store, hasher, clock, ids, profiles, auth });
   if ((await store.listRoutes()).length === 0) for (const route of defaultRoutes) await store.upsertRoute(route);
-  const connectors = new ConnectorService({ store, box: new SecretBox(pepper), clock });
+  const box = new SecretBox(pepper);
+  const connectors = new ConnectorService({ store, box, clock });
+  const urlGuard = createUrlGuard({ allowPrivateNetworks: config.webhooks.allowPrivateNetworks, ...(options.resolve && { resolve: options.resolve }) });
+  const webhooks = new WebhookService({ store, box, guard: urlGuard, clock, ids, secretOverlapMs: config.webhooks.secretOverlapHours * 3_600_000 });
   const smppUsers = new SmppUserService({
     store, hasher, clock, defaults: { maxBinds: config.smpp.defaultMaxBinds, route: config.smpp.defaultRoute }, lockout: config.smpp.lockout,
   });
-  return { config, store, clock, ids, hasher, profiles, auth, admin, connectors, smppUsers };
+  return { config, store, clock, ids, hasher, profiles, auth, admin, connectors, smppUsers, webhooks, urlGuard };
 }
 
 /** PostgreSQL when a store URL is configured, else SQLite in the data dir. Migrates either to the latest schema. */
@@ -164,12 +175,14 @@ export interface GatewayOptions {
   channel?: Channel;
   /** false: build everything but do not open the HTTP port (tests use http.inject); the SMPP server follows smpp.enabled. */
   listen?: boolean;
+  /** How customer URLs' host names resolve (tests inject answers that change); the system resolver otherwise. */
+  resolve?: Resolve;
 }
 
 export async function startGateway(config: Readonly<Config>, options: GatewayOptions = {}): Promise<Gateway> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger({ level: config.log.level, redact: config.log.redact });
-  const core = await openCore(config, clock);
+  const core = await openCore(config, clock, options.resolve ? { resolve: options.resolve } : {});
   const metrics = new Metrics(() => core.store.countWaiting());
   const { store } = core;
   const role = config.node.role;
@@ -206,7 +219,50 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
   const onTransitions = (t: readonly Transition[]) => {
     metrics.recordTransitions(t);
     if (smppServer && t.some((x) => isFinalStatus(x.to))) smppServer.wake();
+    // Every transition wrote an event: the fan-out reads it now rather than at its next poll.
+    if (t.length > 0) fanOut?.wake();
   };
+
+  // Webhooks: the fan-out turns events into deliveries, the delivery worker sends them. Both run
+  // on every working node; the store makes one node at a time fan out, and claims each delivery once.
+  const webhooksOn = works && config.webhooks.enabled;
+  const transport = webhooksOn ? new WebhookSender({
+    guard: core.urlGuard, timeoutMs: config.webhooks.timeoutMs, maxResponseBytes: config.webhooks.maxResponseBytes,
+    connectionsPerOrigin: config.webhooks.perEndpointConcurrency,
+  }) : undefined;
+  const deliveries = transport && new WebhookDeliveryWorker({
+    store, clock, transport, keys: (id, accountId) => core.webhooks.signingKeys(id, accountId),
+    options: {
+      concurrency: config.webhooks.concurrency, perEndpointConcurrency: config.webhooks.perEndpointConcurrency, pollMs: config.webhooks.pollMs,
+      timeoutMs: config.webhooks.timeoutMs, maxResponseBytes: config.webhooks.maxResponseBytes, disableAfterMs: config.webhooks.disableAfterHours * 3_600_000,
+    },
+    events: {
+      onResult: (result, latencyMs) => {
+        if (result.attempt === null && result.next.state === 'pending') return; // deferred: its endpoint was busy
+        metrics.webhookAttempts.inc({ outcome: result.next.state === 'pending' ? 'retry' : result.next.state });
+        if (latencyMs !== null) metrics.webhookLatency.observe(latencyMs / 1000);
+      },
+      onDisabled: (endpoint) => {
+        metrics.webhookEndpointsDisabled.inc({ reason: endpoint.reason.startsWith('answered 410') ? 'gone' : 'failing' });
+        logger.warn({ endpoint: endpoint.id, account: endpoint.accountId, reason: endpoint.reason }, 'webhook endpoint disabled');
+      },
+      onError: onError('webhook-delivery'),
+      onRoom: () => fanOut?.roomFreed(),
+    },
+  });
+  const fanOut = deliveries && new WebhookFanOutWorker({
+    // With one process on the store (SQLite), the fan-out keeps pace with the local delivery worker
+    // and hands it every new delivery claimed at birth; with several nodes (PostgreSQL) deliveries
+    // are left for whichever node claims them.
+    store, clock, options: { pollMs: config.webhooks.pollMs, paced: store.driver === 'sqlite' }, ...(store.driver === 'sqlite' && { handOff: deliveries }),
+    events: {
+      onFannedOut: (events, made) => {
+        metrics.eventsFannedOut.inc(events);
+        if (made > 0) deliveries.wake();
+      },
+      onError: onError('webhook-fan-out'),
+    },
+  });
 
   // The sandbox asks for no delay of its own: the dispatcher's backoff decides when to retry.
   const channel = options.channel ?? new SandboxChannel({ ...config.sandbox, retryAfterMs: 0 }, clock);
@@ -271,7 +327,10 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
 
   const housekeeping = new HousekeepingWorker({
     store, clock, onError: onError('housekeeping'), onTransitions,
-    options: { idempotencyRetentionSeconds: config.idempotency.retentionSeconds, receiptGraceSeconds: config.messages.receiptGraceSeconds, smppPartTimeoutMs: config.smpp.partTimeoutMs },
+    options: {
+      idempotencyRetentionSeconds: config.idempotency.retentionSeconds, receiptGraceSeconds: config.messages.receiptGraceSeconds,
+      smppPartTimeoutMs: config.smpp.partTimeoutMs, eventRetentionDays: config.webhooks.eventRetentionDays,
+    },
   });
   const housekeepingLease = new LeaseKeeper('housekeeping', nodeId, store, leaseOptions, {
     onAcquired: async () => { housekeeping.start(); metrics.leaseHeld.set({ lease: 'housekeeping' }, 1); },
@@ -281,13 +340,13 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
 
   const policy = sendPolicy(config);
   const send = new SendService({
-    store, profiles: core.profiles, clock, ids: core.ids, policy,
+    store, profiles: core.profiles, clock, ids: core.ids, policy, checkCallbackUrl: (url) => core.webhooks.checkUrl(url, 'callback_url'),
     onAccepted: (lane) => workers.get(lane)?.wake(),
   });
   const reports = new ReportService(store);
   const limiter: RateLimiter = store.driver === 'sqlite' ? new LocalRateLimiter(clock) : new SharedRateLimiter(store, clock);
   const http = await buildHttpServer({
-    config, logger, clock, metrics, send, reports, admin: core.admin, connectors: core.connectors, smppUsers: core.smppUsers, auth: core.auth,
+    config, logger, clock, metrics, send, reports, admin: core.admin, connectors: core.connectors, smppUsers: core.smppUsers, auth: core.auth, webhooks: core.webhooks,
     ready: () => ready && storeUp, limiter, api: role !== 'worker',
     notReadyReason: () => (ready && !storeUp ? 'The database is unreachable; nothing was stored. Retry shortly.' : undefined),
   });
@@ -309,6 +368,8 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
     statusTimer.unref();
     await dispatchLease.start();
     await housekeepingLease.start();
+    deliveries?.start();
+    fanOut?.start();
     metrics.channelUp.set({ channel: channel.name }, 1);
   }
 
@@ -347,6 +408,9 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
         await channel.close();
         await smpp.close();
         await receipts.stop();
+        await fanOut?.stop();
+        await deliveries?.stop();
+        await transport?.close();
         await store.close();
       })();
       return stopping;

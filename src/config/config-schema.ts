@@ -145,6 +145,18 @@ export const ConfigSchema = section({
       retryAfterMs: Type.Integer({ minimum: 0, default: 1000, description: 'When every connector of a route is busy or down, the message is retried after at least this long (the dispatcher backs off further), in ms.' }),
     }),
   }),
+  webhooks: section({
+    enabled: Type.Boolean({ default: true, description: 'Push events to webhook endpoints and callback URLs (on nodes whose role does the work).' }),
+    allowPrivateNetworks: Type.Boolean({ default: false, description: 'Let customer webhook and callback URLs reach loopback, private, link-local and other non-public addresses (for tests and closed networks only).' }),
+    timeoutMs: Type.Integer({ minimum: 1000, maximum: 60_000, default: 15_000, description: 'One deadline per delivery attempt (resolve, connect, send, read), in ms.' }),
+    maxResponseBytes: Type.Integer({ minimum: 0, maximum: 65_536, default: 1024, description: 'How much of an endpoint\'s answer is read and kept in the attempt log, in bytes.' }),
+    concurrency: Type.Integer({ minimum: 1, default: 512, description: 'Deliveries in flight per node.' }),
+    perEndpointConcurrency: Type.Integer({ minimum: 1, default: 128, description: 'Deliveries in flight per endpoint (or callback host) per node, so one slow endpoint cannot hold every slot.' }),
+    pollMs: Type.Integer({ minimum: 10, default: 100, description: 'How often the fan-out and the delivery worker look for work written by other nodes, in ms (this node\'s own events wake them at once).' }),
+    disableAfterHours: Type.Integer({ minimum: 1, default: 120, description: 'An endpoint whose every delivery failed for this long is disabled (and the operator told), in hours.' }),
+    secretOverlapHours: Type.Integer({ minimum: 0, maximum: 720, default: 24, description: 'After a secret rotation, how long deliveries are signed with both the new and the old secret, in hours.' }),
+    eventRetentionDays: Type.Integer({ minimum: 5, default: 14, description: 'How long events (and finished deliveries with their attempts) are kept for GET /v1/events and redelivery, in days (at least the 96-hour retry span).' }),
+  }),
   metrics: section({
     enabled: Type.Boolean({ default: true, description: 'Collect and expose Prometheus metrics.' }),
   }),

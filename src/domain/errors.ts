@@ -25,6 +25,7 @@ export const errorCatalogue = {
   ERR_ACCOUNT_SUSPENDED: { status: 403, phase: 'request', message: 'The account is suspended; contact the operator.' },
   ERR_NOT_FOUND: { status: 404, phase: 'request', message: 'No such resource.' },
   ERR_CONFLICT: { status: 409, phase: 'request', message: 'The resource already exists or was changed concurrently.' },
+  ERR_WEBHOOK_URL_NOT_ALLOWED: { status: 422, phase: 'request', message: 'The webhook or callback URL is not allowed: it must be http(s) and reach a public address (not loopback, private, link-local or metadata).' },
   ERR_IDEMPOTENCY_KEY_REUSED: { status: 422, phase: 'request', message: 'This Idempotency-Key was already used with a different request body.' },
   ERR_INVALID_MOBILE: { status: 422, phase: 'request', message: 'Mobile number format invalid: use 91XXXXXXXXXX (10 digits after the country code); international numbers in E.164 on the international route.' },
   ERR_NO_VALID_RECIPIENTS: { status: 422, phase: 'request', message: 'No recipient of the request can be sent to; see rejected for each one\'s reason.' },
@@ -77,6 +78,11 @@ export class DakiyaError extends Error {
     this.status = errorCatalogue[code].status;
     this.details = details;
   }
+}
+
+/** The catalogue's text for a code stored on a message; null when there is none or the code is not (or no longer) in the catalogue. */
+export function errorDescription(code: string | null): string | null {
+  return code !== null && isErrorCode(code) ? errorCatalogue[code].message : null;
 }
 
 export function isPermanentFailure(code: ErrorCode): boolean {

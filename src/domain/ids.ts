@@ -45,3 +45,17 @@ export function uuidv7Generator(clock: Clock): IdGenerator {
     return s;
   };
 }
+
+/** Milliseconds a UUIDv7 can carry (48 bits). */
+export const maxUuidv7Ms = 2 ** 48 - 1;
+
+/**
+ * The smallest UUIDv7 of millisecond `ms` minus one (`…-7000-7fff-ffffffffffff`): every id of `ms`
+ * or later sorts after it and every earlier id before it, so "created at or after `ms`" becomes an
+ * `id > bound` cursor. Lower-case hex, like the ids, so text and byte order agree.
+ */
+export function uuidv7LowerBound(ms: number): string {
+  if (!Number.isSafeInteger(ms) || ms < 0 || ms > maxUuidv7Ms) throw new RangeError(`not a UUIDv7 time: ${ms}`);
+  const h = ms.toString(16).padStart(12, '0');
+  return `${h.slice(0, 8)}-${h.slice(8)}-7000-7fff-ffffffffffff`;
+}

@@ -79,4 +79,6 @@ export interface Message {
 export type NewMessage = Omit<Message, 'submittedAt' | 'doneAt' | 'carrierId' | 'attempts' | 'errorCode'> & {
   /** The SMPP system_id owed a receipt when the message reaches a final state (submitted over SMPP with registered_delivery). */
   receiptTo?: string | null;
+  /** The per-request callback URL its final event is pushed to (already checked by the URL guard). */
+  callbackUrl?: string | null;
 };

@@ -21,6 +21,13 @@ export class Metrics {
   readonly leaseHeld = new Gauge({ name: 'dakiya_lease_held', help: '1 while this node holds the lease (channel dispatch, housekeeping)', labelNames: ['lease'], registers: [this.registry] });
   readonly channelUp = new Gauge({ name: 'dakiya_channel_up', help: '1 when a channel is connected', labelNames: ['channel'], registers: [this.registry] });
   readonly receiptsDropped = new Counter({ name: 'dakiya_receipts_dropped_total', help: 'Receipts that overtook a submission which was then never recorded (left in doubt), forgotten after an hour', registers: [this.registry] });
+  readonly webhookAttempts = new Counter({ name: 'dakiya_webhook_attempts_total', help: 'Webhook delivery attempts by outcome: delivered, retry (failed, will be retried), failed (given up or the endpoint disabled)', labelNames: ['outcome'], registers: [this.registry] });
+  readonly webhookLatency = new Histogram({
+    name: 'dakiya_webhook_attempt_seconds', help: 'Duration of webhook delivery attempts', registers: [this.registry],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15],
+  });
+  readonly webhookEndpointsDisabled = new Counter({ name: 'dakiya_webhook_endpoints_disabled_total', help: 'Webhook endpoints Dakiya disabled (410 Gone, or failing for webhooks.disableAfterHours)', labelNames: ['reason'], registers: [this.registry] });
+  readonly eventsFannedOut = new Counter({ name: 'dakiya_events_fanned_out_total', help: 'Events read by the webhook fan-out on this node', registers: [this.registry] });
   readonly connectorUp = new Gauge({ name: 'dakiya_smpp_connector_up', help: '1 while an upstream SMPP connector has a bound session that can submit (on the node holding the binds)', labelNames: ['connector'], registers: [this.registry] });
   readonly connectorBound = new Gauge({ name: 'dakiya_smpp_connector_bound_sessions', help: 'Bound SMPP sessions of a connector', labelNames: ['connector'], registers: [this.registry] });
   readonly connectorOutstanding = new Gauge({ name: 'dakiya_smpp_connector_outstanding', help: 'submit_sm awaiting their response, per connector', labelNames: ['connector'], registers: [this.registry] });

@@ -40,6 +40,8 @@ export interface SendRequest {
   validitySeconds?: number;
   /** The SMPP system_id owed a receipt (as deliver_sm) when each message reaches a final state. */
   receiptTo?: string;
+  /** Where each message's final event (its delivery report) is pushed, signed with the account's callback secret. */
+  callbackUrl?: string;
 }
 
 export interface Caller {
@@ -85,14 +87,22 @@ export class SendService {
   #ids: IdGenerator;
   #policy: SendPolicy;
   #onAccepted: (lane: Lane) => void;
+  #checkCallbackUrl: (url: string) => Promise<string>;
 
-  constructor(deps: { store: Store; profiles: SendingProfileCache; clock: Clock; ids: IdGenerator; policy: SendPolicy; onAccepted?: (lane: Lane) => void }) {
+  constructor(deps: {
+    store: Store; profiles: SendingProfileCache; clock: Clock; ids: IdGenerator; policy: SendPolicy; onAccepted?: (lane: Lane) => void;
+    /** The SSRF guard's check of a callback_url: answers it normalised or throws ERR_WEBHOOK_URL_NOT_ALLOWED. */
+    checkCallbackUrl?: (url: string) => Promise<string>;
+  }) {
     this.#store = deps.store;
     this.#profiles = deps.profiles;
     this.#clock = deps.clock;
     this.#ids = deps.ids;
     this.#policy = deps.policy;
     this.#onAccepted = deps.onAccepted ?? (() => {});
+    this.#checkCallbackUrl = deps.checkCallbackUrl ?? (async () => {
+      throw new DakiyaError('ERR_WEBHOOK_URL_NOT_ALLOWED', 'callback_url is not available here', { field: 'callback_url' });
+    });
   }
 
   /** Validates and prices without storing or charging anything (estimate and test_mode). */
@@ -155,6 +165,7 @@ export class SendService {
         max_recipients: policy.maxRecipients, recipients: request.recipients.length,
       });
     }
+    const callbackUrl = request.callbackUrl === undefined ? null : await this.#checkCallbackUrl(request.callbackUrl);
     const profile = await this.#profiles.get(caller.accountId);
     if (!profile) throw new DakiyaError('ERR_UNAUTHORIZED');
     if (profile.account.status !== 'active') throw new DakiyaError('ERR_ACCOUNT_SUSPENDED');
@@ -237,7 +248,7 @@ export class SendService {
         recipient: msisdn, sender: sender.sender, body: content.text, templateId: template?.templateId ?? null,
         encoding: content.encoding, segments: content.segments, flash: request.flash === true, credits,
         status: scheduled ? 'SCHEDULED' : 'QUEUED', correlationId: request.correlationId ?? null,
-        dueAt, scheduledAt: scheduled ? dueAt : null, expiresAt, createdAt: now, receiptTo: request.receiptTo ?? null,
+        dueAt, scheduledAt: scheduled ? dueAt : null, expiresAt, createdAt: now, receiptTo: request.receiptTo ?? null, callbackUrl,
       });
     }
     rejected.sort((a, b) => a.index - b.index);

@@ -45,8 +45,8 @@ export function sqliteTables(sqlite: Database.Database): string[] {
  * source holds that the target cannot take is refused, listing each difference.
  */
 export async function planCopy(sqlite: Database.Database, client: pg.ClientBase): Promise<CopyTable[]> {
-  const { rows } = await client.query<{ table_name: string; column_name: string; data_type: string; is_identity: string }>(
-    `SELECT table_name, column_name, data_type, is_identity FROM information_schema.columns
+  const { rows } = await client.query<{ table_name: string; column_name: string; data_type: string; is_identity: string; column_default: string | null }>(
+    `SELECT table_name, column_name, data_type, is_identity, column_default FROM information_schema.columns
      WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position`,
   );
   const target = new Map<string, typeof rows>();
@@ -63,9 +63,15 @@ export async function planCopy(sqlite: Database.Database, client: pg.ClientBase)
     const sourceColumns = (sqlite.prepare('SELECT name FROM pragma_table_info(?)').all(name) as Array<{ name: string }>).map((c) => c.name);
     const targetNames = new Set(targetColumns.map((c) => c.column_name));
     for (const column of sourceColumns) if (!targetNames.has(column)) problems.push(`column ${name}.${column} is not in the PostgreSQL schema`);
-    for (const column of targetNames) if (!sourceColumns.includes(column)) problems.push(`column ${name}.${column} is not in the SQLite schema`);
+    // A column only PostgreSQL has is fine when PostgreSQL fills it itself (the event log's txid:
+    // the copy is one transaction, so copied events and the fan-out's cursor share one txid and
+    // keep their seq order).
+    for (const c of targetColumns) {
+      if (!sourceColumns.includes(c.column_name) && c.column_default === null) problems.push(`column ${name}.${c.column_name} is not in the SQLite schema`);
+    }
     const columns: CopyColumn[] = [];
     for (const c of targetColumns) {
+      if (!sourceColumns.includes(c.column_name)) continue;
       if (c.data_type !== 'boolean' && !scalarTypes.has(c.data_type)) problems.push(`column ${name}.${c.column_name} has type ${c.data_type}, which store copy cannot convert`);
       columns.push({ name: c.column_name, pgType: c.data_type, flag: c.data_type === 'boolean' });
     }

@@ -4,6 +4,8 @@
 import type { Account, ApiKey, DltTemplate, SenderId } from '../domain/account.ts';
 import type { Connector } from '../domain/connector.ts';
 import type { ErrorCode } from '../domain/errors.ts';
+import type { EventType } from '../domain/event.ts';
+import type { WebhookEndpoint } from '../domain/webhook-endpoint.ts';
 import type { FinalStatus, Lane, Message, MessageStatus, NewMessage } from '../domain/message.ts';
 import type { Route } from '../domain/route.ts';
 import type { BindLockoutRule, SmppUser, StoredSmppUser } from '../domain/smpp-user.ts';
@@ -196,6 +198,145 @@ export interface MessageQuery {
   limit: number;
 }
 
+/** The facts of a message an event's payload shows (immutable once the event is written). */
+export interface EventMessage {
+  recipient: string;
+  sender: string;
+  correlationId: string | null;
+  segments: number;
+  carrierId: string | null;
+  submittedAt: number | null;
+  createdAt: number;
+  callbackUrl: string | null;
+}
+
+/** One entry of the event log. */
+export interface StoredEvent {
+  seq: number;
+  /** Where a reader continues after this event (opaque; its form depends on the engine). */
+  cursor: string;
+  accountId: string;
+  type: EventType;
+  messageId: string | null;
+  batchId: string | null;
+  status: MessageStatus | null;
+  errorCode: string | null;
+  at: number;
+  /** campaign.completed: its CampaignSummary as JSON. */
+  data: string | null;
+  /** The event's message (absent for campaign events, or when the message was purged). */
+  message?: EventMessage;
+}
+
+export interface EventQuery {
+  accountId: string;
+  /** A cursor from an earlier page (StoredEvent.cursor). */
+  after?: string;
+  /** Only events at or after this time (epoch ms). */
+  since?: number;
+  limit: number;
+}
+
+/** A webhook endpoint as kept: its settings and its signing secrets, sealed. */
+export interface StoredWebhookEndpoint {
+  endpoint: WebhookEndpoint;
+  secretSealed: string;
+  /** The secret before the last rotation, still signing (alongside) until previousUntil. */
+  previousSecretSealed: string | null;
+  previousUntil: number | null;
+}
+
+/** A delivery the fan-out creates: an event to an endpoint (or to the message's callback_url). */
+export interface NewDelivery {
+  eventSeq: number;
+  accountId: string;
+  endpointId: string;
+  /** For a callback endpoint: the message's callback_url; null for registered endpoints (their URL is used). */
+  url: string | null;
+  /**
+   * Claimed at birth for this long: stored with its first attempt counted and next_at past the
+   * claim, and handed back in the fan-out's result, so the node that fans out sends it without
+   * claiming (and re-reading) it.
+   */
+  claimMs?: number;
+}
+
+export interface FanOutResult {
+  events: number;
+  deliveries: number;
+  /** The deliveries claimed at birth (NewDelivery.claimMs), with their events. */
+  claimed: ClaimedDelivery[];
+}
+
+export type DeliveryState = 'pending' | 'delivered' | 'failed';
+
+export interface WebhookDelivery {
+  id: number;
+  eventSeq: number;
+  accountId: string;
+  endpointId: string;
+  url: string | null;
+  state: DeliveryState;
+  /**
+   * Attempts started: counted when a delivery is claimed, before anything is sent, so a receiver
+   * never sees a webhook-id more often than its deliveries' attempts say (a crash mid-attempt included).
+   */
+  attempts: number;
+  /** Position in the retry schedule (429 answers with Retry-After do not advance it). */
+  step: number;
+  nextAt: number;
+  createdAt: number;
+  doneAt: number | null;
+  lastStatus: number | null;
+  lastError: string | null;
+  /** The last attempt's time, duration and the first bytes of its answer (the log keeps failed attempts only). */
+  lastAt: number | null;
+  lastLatencyMs: number | null;
+  lastResponse: string | null;
+}
+
+/** A claimed delivery, with its event (and the event's message facts) to build the payload from. */
+export interface ClaimedDelivery extends WebhookDelivery {
+  event: StoredEvent;
+}
+
+export interface WebhookAttempt {
+  deliveryId: number;
+  attempt: number;
+  at: number;
+  latencyMs: number;
+  statusCode: number | null;
+  error: string | null;
+  /** The first bytes of the answer's body. */
+  response: string | null;
+}
+
+/** What became of one claimed delivery: the attempt made (if any) and the delivery's next state. */
+export interface DeliveryResult {
+  deliveryId: number;
+  endpointId: string;
+  /** The attempt made (kept on the delivery's row; in the attempt log too unless it delivered). */
+  attempt: WebhookAttempt | null;
+  next: { state: 'delivered'; at: number } | { state: 'pending'; nextAt: number; step: number } | { state: 'failed'; at: number };
+  lastStatus: number | null;
+  lastError: string | null;
+  /**
+   * The endpoint's health after this attempt: answered 2xx (ok), failed, must be disabled now
+   * (410), or unchanged (no attempt was made, or a per-request callback URL failed).
+   */
+  endpointHealth: 'ok' | 'failed' | 'unchanged' | { disable: string };
+}
+
+export interface DeliveryQuery {
+  accountId: string;
+  endpointId?: string;
+  eventSeq?: number;
+  state?: DeliveryState;
+  /** Deliveries with a smaller id than this (newest first). */
+  before?: number;
+  limit: number;
+}
+
 export interface Store {
   readonly driver: string;
   close(): Promise<void>;
@@ -333,6 +474,47 @@ export interface Store {
   releaseSmppReceipts(seqs: readonly number[]): Promise<void>;
   /** Receipts waiting for this system_id (claimed or not). */
   countSmppReceipts(systemId: string): Promise<number>;
+
+  // events and webhooks
+  /** The account's events after a cursor (or from a time), oldest first; only events whose position is final (see the engines' notes). */
+  listEvents(query: EventQuery): Promise<StoredEvent[]>;
+  getEvent(accountId: string, seq: number): Promise<StoredEvent | undefined>;
+  /** Creates the endpoint or replaces the one with that id (keeping created_at). */
+  saveWebhookEndpoint(endpoint: StoredWebhookEndpoint): Promise<void>;
+  /** Stores the endpoint unless one with its id exists; answers the stored one (for the lazily made callback endpoint). */
+  ensureWebhookEndpoint(endpoint: StoredWebhookEndpoint): Promise<StoredWebhookEndpoint>;
+  /** One endpoint; with `accountId`, only that account's. */
+  getWebhookEndpoint(id: string, accountId?: string): Promise<StoredWebhookEndpoint | undefined>;
+  listWebhookEndpoints(filter: { accountId?: string; enabledOnly?: boolean }): Promise<StoredWebhookEndpoint[]>;
+  /** Removes an account's endpoint; its pending deliveries fail. */
+  removeWebhookEndpoint(accountId: string, id: string, at: number): Promise<boolean>;
+  /**
+   * Reads up to `limit` events after the fan-out's cursor, asks `plan` which deliveries they make,
+   * stores those and moves the cursor, in one transaction. One fan-out at a time across nodes:
+   * answers 'busy' when another holds it. `plan` must be synchronous.
+   */
+  fanOutEvents(limit: number, plan: (events: readonly StoredEvent[]) => NewDelivery[], now: number): Promise<FanOutResult | 'busy'>;
+  /**
+   * Claims up to `limit` pending deliveries due at `now`, moving their next_at to now + claimMs and
+   * counting an attempt: one holder at a time, and a claim whose holder died falls due again
+   * (at-least-once). A result without an attempt (deferred, endpoint gone) gives the count back.
+   * Deliveries to `excludeEndpoints` (endpoints this node cannot take more of now) are left alone.
+   */
+  claimWebhookDeliveries(now: number, limit: number, claimMs: number, excludeEndpoints?: readonly string[]): Promise<ClaimedDelivery[]>;
+  /**
+   * Records attempts and next states, and endpoint health: a failure starts (or continues) the
+   * endpoint's failing streak, a success ends it; an endpoint failing for longer than
+   * `disableFailingAfterMs` or told to be disabled is disabled. Answers the endpoints disabled now.
+   */
+  recordWebhookResults(results: readonly DeliveryResult[], now: number, disableFailingAfterMs: number): Promise<Array<{ id: string; accountId: string; reason: string }>>;
+  listWebhookDeliveries(query: DeliveryQuery): Promise<WebhookDelivery[]>;
+  /** The logged (failed) attempts of these deliveries. */
+  listWebhookAttempts(deliveryIds: readonly number[]): Promise<WebhookAttempt[]>;
+  /** New pending deliveries of an account's event to these endpoints (same event, same webhook-id); answers their ids. */
+  redeliverEvent(accountId: string, seq: number, endpoints: ReadonlyArray<{ endpointId: string; url: string | null }>, now: number): Promise<number[]>;
+  countPendingDeliveries(): Promise<number>;
+  /** Forgets events written before `before` and finished deliveries (with their attempts) done before it; answers how many events. */
+  purgeEvents(before: number, limit: number): Promise<number>;
 
   // the deployment
   /** Stores `value` under `key` unless a value is already there; answers the stored value. */

@@ -9,6 +9,8 @@ export interface HousekeepingOptions {
   receiptGraceSeconds: number;
   /** How long parts of a customer's long message wait for their siblings, in ms. */
   smppPartTimeoutMs: number;
+  /** How long events are kept, in days. */
+  eventRetentionDays?: number;
 }
 
 export class HousekeepingWorker {
@@ -45,6 +47,12 @@ export class HousekeepingWorker {
     await this.#store.purgeSmppBindFailures(now - 86_400_000);
     // Parts of long messages whose siblings never came (the SMPP server waits smpp.partTimeoutMs for them).
     await this.#store.purgeSmppParts(now - this.#options.smppPartTimeoutMs);
+    // Events (and finished webhook deliveries) older than webhooks.eventRetentionDays, a slice at a time.
+    if (this.#options.eventRetentionDays !== undefined) {
+      while ((await this.#store.purgeEvents(now - this.#options.eventRetentionDays * 86_400_000, 10_000)) === 10_000) {
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
     for (;;) {
       const { transitions, done } = await this.#store.finishAwaitingReceipt(now - this.#options.receiptGraceSeconds * 1000, now);
       if (transitions.length > 0) this.#onTransitions(transitions);

@@ -3,9 +3,15 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import { eventsContract } from './events.contract.ts';
 import { storeContract } from './store.contract.ts';
 
 storeContract('sqlite', async () => {
+  const filename = join(mkdtempSync(join(tmpdir(), 'dakiya-store-')), 'test.db');
+  return () => SqliteStore.open({ filename, synchronous: 'normal', groupCommit: { maxBatch: 100, maxDelayMs: 0 } });
+});
+
+eventsContract('sqlite', async () => {
   const filename = join(mkdtempSync(join(tmpdir(), 'dakiya-store-')), 'test.db');
   return () => SqliteStore.open({ filename, synchronous: 'normal', groupCommit: { maxBatch: 100, maxDelayMs: 0 } });
 });

@@ -20,7 +20,8 @@ import { startTestGateway, type TestGateway } from '../fixtures/test-gateway.ts'
 import { bulk, promotional, sandbox, transactional } from '../dialects/native-v1/sample-requests.ts';
 
 const bin = join(import.meta.dirname, '..', '..', 'bin', 'dakiya.js');
-const copiedTables = ['operator_tokens', 'accounts', 'api_keys', 'routes', 'balances', 'ledger', 'sender_ids', 'templates', 'dnd', 'batches', 'messages', 'idempotency_keys', 'settings', 'message_parts', 'early_receipts', 'connectors', 'smpp_users', 'smpp_bind_failures', 'smpp_receipts', 'smpp_parts'];
+const copiedTables = ['operator_tokens', 'accounts', 'api_keys', 'routes', 'balances', 'ledger', 'sender_ids', 'templates', 'dnd', 'batches', 'messages', 'idempotency_keys', 'settings', 'message_parts', 'early_receipts', 'connectors', 'smpp_users', 'smpp_bind_failures', 'smpp_receipts', 'smpp_parts',
+  'events', 'webhook_endpoints', 'event_cursors', 'webhook_deliveries', 'webhook_attempts'];
 
 /** Runs the CLI on a data dir with no DAKIYA_STORE_URL (unless `env` gives one), so the store is the SQLite file. */
 function dakiya(dataDir: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -80,7 +81,7 @@ let target: Gateway;
 let targetUrl: string;
 let copy: any;
 const ids = {} as Record<'delivered' | 'failed' | 'scheduled' | 'retrying' | 'submitted' | 'idempotent', string>;
-const seen = {} as { routes: Res; balances: Res; ledger: Res; delivered: Res; batch: Res; idempotent: Res; batchId: string };
+const seen = {} as { routes: Res; balances: Res; ledger: Res; delivered: Res; batch: Res; idempotent: Res; events: Res; batchId: string };
 const idempotencyKey = { 'idempotency-key': 'order-42' };
 /** The stored row: its internal status and attempts, which the API folds into public states. */
 const stored = (g: Gateway, id: string) => g.core.store.getMessage(source.account.id, id);
@@ -123,6 +124,7 @@ before(async () => {
   });
   seen.routes = await old.admin('GET', '/routes');
   seen.balances = await old.api('GET', '/v1/account/balance');
+  seen.events = await old.api('GET', '/v1/events?limit=1000');
   seen.ledger = await old.admin('GET', `/accounts/${source.account.id}/ledger?limit=1000`);
   seen.delivered = await old.api('GET', `/v1/messages/${ids.delivered}`);
   seen.batch = await old.api('GET', `/v1/batches/${seen.batchId}`);
@@ -202,6 +204,13 @@ test('reads a delivered message the same through GET /v1/messages/{id}', async (
   const message = await now.api('GET', `/v1/messages/${ids.delivered}`);
   assert.equal(message.status, 200);
   assert.deepEqual(message.body, seen.delivered.body);
+});
+
+test('serves the same event log (the events customers pull and webhooks push)', async () => {
+  const events = await now.api('GET', '/v1/events?limit=1000');
+  assert.equal(events.status, 200);
+  assert.ok(seen.events.body.events.length >= 8, 'the source had events to copy');
+  assert.deepEqual(events.body.events, seen.events.body.events);
 });
 
 test('reads a batch with the same counts', async () => {

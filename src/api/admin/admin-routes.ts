@@ -9,7 +9,9 @@ import { nativeErrorBody } from '../dialects/native-v1/native-errors.ts';
 import {
   AccountId, AccountKeyId, AccountSender, AccountTemplate, AddCredits, AddSender, AddTemplate, CreateAccount, CreateKey,
   ConnectorName, DndNumbers, LedgerQuery, PutConnector, PutSmppUser, RouteIdParams, SetStatus, SmppUserParams, SmppUserQuery, UpdateAccount, UpsertRoute,
+  WebhookQuery,
 } from './admin-schemas.ts';
+import { renderEndpoint } from '../dialects/native-v1/native-webhook-render.ts';
 import { connectorJson, connectorViewJson } from './connector-json.ts';
 import { smppUserJson } from './smpp-user-json.ts';
 
@@ -58,6 +60,13 @@ export function adminApi(ctx: HttpContext) {
     api.delete('/connectors/:name', { schema: { params: ConnectorName } }, async (request, reply) => {
       await ctx.connectors.remove(request.params.name);
       return reply.code(204).send();
+    });
+
+    // Customers' webhook endpoints, across accounts: `?disabled=true` lists those Dakiya disabled (410, failing for days).
+    api.get('/webhooks', { schema: { querystring: WebhookQuery } }, async (request) => {
+      const q = request.query;
+      const list = await ctx.webhooks.all({ ...(q.account_id !== undefined && { accountId: q.account_id }), ...(q.disabled !== undefined && { disabled: q.disabled === 'true' }) });
+      return { webhooks: list.map((e) => ({ ...renderEndpoint(e), account_id: e.accountId })) };
     });
 
     api.get('/smpp-users', { schema: { querystring: SmppUserQuery } }, async (request) => ({

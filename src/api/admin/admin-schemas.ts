@@ -104,3 +104,8 @@ export const PutSmppUser = Type.Object({
   route: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
   enabled: Type.Optional(Type.Boolean()),
 }, { additionalProperties: false });
+
+export const WebhookQuery = Type.Object({
+  account_id: Type.Optional(Type.String({ maxLength: 100 })),
+  disabled: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
+});

@@ -9,6 +9,7 @@ import type { AuthService, Principal } from '../../services/auth-service.ts';
 import type { ConnectorService } from '../../services/connector-service.ts';
 import type { ReportService } from '../../services/report-service.ts';
 import type { SendService } from '../../services/send-service.ts';
+import type { WebhookService } from '../../services/webhook-service.ts';
 import type { SmppUserService } from '../../services/smpp-user-service.ts';
 
 declare module 'fastify' {
@@ -24,6 +25,7 @@ export interface HttpContext {
   admin: AdminService;
   connectors: ConnectorService;
   smppUsers: SmppUserService;
+  webhooks: WebhookService;
   auth: AuthService;
   metrics: Metrics;
   /** onRequest hook: API key → principal, then the key's rate limit. */

@@ -37,6 +37,7 @@ export const smppErrors = {
   ERR_NOT_FOUND: { status: S.ESME_RINVMSGID, err: 8 },
   ERR_CONFLICT: { status: S.ESME_RSUBMITFAIL, err: 9 },
   ERR_IDEMPOTENCY_KEY_REUSED: { status: S.ESME_RSUBMITFAIL, err: 10 },
+  ERR_WEBHOOK_URL_NOT_ALLOWED: { status: S.ESME_RSUBMITFAIL, err: 39 },
   ERR_INVALID_MOBILE: { status: S.ESME_RINVDSTADR, err: 11 },
   ERR_NO_VALID_RECIPIENTS: { status: S.ESME_RINVDSTADR, err: 12 },
   ERR_TOO_MANY_RECIPIENTS: { status: S.ESME_RINVNUMDESTS, err: 13 },

@@ -5,6 +5,7 @@
 import type pg from 'pg';
 import { shouldRefund } from '../../domain/credit.ts';
 import { type ErrorCode, isErrorCode } from '../../domain/errors.ts';
+import { type CampaignSummary, type EventType, eventForStatus } from '../../domain/event.ts';
 import type { FinalStatus, Lane, MessageStatus } from '../../domain/message.ts';
 import type { Route } from '../../domain/route.ts';
 import { type RouteRow, toRoute } from '../store-rows.ts';
@@ -12,7 +13,7 @@ import type { ClaimedMessage, Fence, ReceiptUpdate, SubmissionOutcome, Transitio
 import { query, translate } from './postgres-database.ts';
 
 interface FinishedRow {
-  id: string; account_id: string; route_id: string; credits: number; status: FinalStatus; error_code: string | null; done_at: number; carrier_id: string | null;
+  id: string; account_id: string; batch_id: string | null; route_id: string; credits: number; status: FinalStatus; error_code: string | null; done_at: number; carrier_id: string | null;
   receipt_to: string | null; recipient: string; sender: string; created_at: number;
 }
 interface Finish { id: string; status: FinalStatus; errorCode: string | null; at: number; attempt: number | null }
@@ -21,7 +22,7 @@ const finishSql = (where: string, from: MessageStatus) => `
   UPDATE messages m SET status = u.status, error_code = u.error_code, done_at = u.at
   FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::integer[]) AS u(key, status, error_code, at, attempt)
   WHERE ${where} = u.key AND m.status = '${from}' AND (u.attempt IS NULL OR m.attempts = u.attempt)
-  RETURNING m.id, m.account_id, m.route_id, m.credits, m.status, m.error_code, m.done_at, m.carrier_id, m.receipt_to, m.recipient, m.sender, m.created_at`;
+  RETURNING m.id, m.account_id, m.batch_id, m.route_id, m.credits, m.status, m.error_code, m.done_at, m.carrier_id, m.receipt_to, m.recipient, m.sender, m.created_at`;
 
 export class PostgresMessageWriter {
   #pool: pg.Pool;
@@ -75,12 +76,13 @@ export class PostgresMessageWriter {
         }
       }
       if (submitted.length > 0) {
-        const { rows } = await client.query<{ id: string; account_id: string }>(
+        const { rows } = await client.query<{ id: string; account_id: string; batch_id: string | null; at: number }>(
           `UPDATE messages m SET status = 'SUBMITTED', carrier_id = u.carrier_id, submitted_at = u.at, error_code = NULL
            FROM unnest($1::text[], $2::text[], $3::bigint[], $4::integer[]) AS u(id, carrier_id, at, attempt)
-           WHERE m.id = u.id AND m.status = 'DISPATCHING' AND (u.attempt IS NULL OR m.attempts = u.attempt) RETURNING m.id, m.account_id`,
+           WHERE m.id = u.id AND m.status = 'DISPATCHING' AND (u.attempt IS NULL OR m.attempts = u.attempt) RETURNING m.id, m.account_id, m.batch_id, u.at`,
           [submitted.map((o) => o.id), submitted.map((o) => o.carrierId), submitted.map((o) => o.at), submitted.map((o) => o.attempt ?? null)]);
         for (const r of rows) out.push({ messageId: r.id, accountId: r.account_id, from: 'DISPATCHING', to: 'SUBMITTED', refunded: 0 });
+        await insertEvents(client, rows.map((r) => ({ accountId: r.account_id, type: 'message.submitted', messageId: r.id, batchId: r.batch_id, status: 'SUBMITTED', errorCode: null, at: r.at })));
         const recorded = new Set(rows.map((r) => r.id));
         const parts = submitted.filter((o) => recorded.has(o.id) && o.parts && o.parts.length > 1)
           .flatMap((o) => o.parts!.map((key, i) => ({ key, id: o.id, part: i + 1 })));
@@ -354,6 +356,10 @@ async function finish(
       [owed.map((r) => r.id), owed.map((r) => r.receipt_to), owed.map((r) => r.status), owed.map((r) => r.error_code), owed.map((r) => r.done_at),
         owed.map((r) => r.created_at), owed.map((r) => r.recipient), owed.map((r) => r.sender)]);
   }
+  await insertEvents(client, rows.map((r) => ({
+    accountId: r.account_id, type: eventForStatus(r.status)!, messageId: r.id, batchId: r.batch_id, status: r.status, errorCode: r.error_code, at: r.done_at,
+  })));
+  await countDownBatches(client, rows);
   if (refunds.size > 0) {
     // In key order, so concurrent transactions lock balance rows in the same order.
     const sorted = [...refunds.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
@@ -368,6 +374,56 @@ async function finish(
       [ledger.map((l) => l.accountId), ledger.map((l) => l.routeId), ledger.map((l) => l.amount), ledger.map((l) => l.messageId), ledger.map((l) => l.note), ledger.map((l) => l.at)]);
   }
   return out;
+}
+
+interface EventRow {
+  accountId: string; type: EventType; messageId: string | null; batchId: string | null; status: string | null; errorCode: string | null; at: number; data?: string;
+}
+
+/** Appends to the event log, in the caller's transaction (the change and its event commit together). */
+async function insertEvents(client: pg.PoolClient, events: readonly EventRow[]): Promise<void> {
+  if (events.length === 0) return;
+  await client.query(
+    `INSERT INTO events (account_id, type, message_id, batch_id, status, error_code, at, data)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[])`,
+    [events.map((e) => e.accountId), events.map((e) => e.type), events.map((e) => e.messageId), events.map((e) => e.batchId),
+      events.map((e) => e.status), events.map((e) => e.errorCode), events.map((e) => e.at), events.map((e) => e.data ?? null)]);
+}
+
+/**
+ * Counts finished messages off their batches; a batch that reaches zero open messages completes,
+ * and its campaign.completed is written here, once (only one transaction can take `open` to 0).
+ * Batches are updated in id order so concurrent transactions lock them in the same order.
+ */
+async function countDownBatches(client: pg.PoolClient, rows: readonly FinishedRow[]): Promise<void> {
+  const finished = new Map<string, { n: number; accountId: string; at: number }>();
+  for (const r of rows) {
+    if (r.batch_id === null) continue;
+    const b = finished.get(r.batch_id) ?? { n: 0, accountId: r.account_id, at: 0 };
+    b.n++;
+    b.at = Math.max(b.at, Number(r.done_at));
+    finished.set(r.batch_id, b);
+  }
+  if (finished.size === 0) return;
+  const ids = [...finished.keys()].sort();
+  const { rows: done } = await client.query<{ id: string; open: number }>(
+    `UPDATE batches b SET open = greatest(b.open - u.n, 0)
+     FROM (SELECT * FROM unnest($1::text[], $2::integer[]) AS u(id, n) ORDER BY id) u
+     WHERE b.id = u.id AND b.open > 0 RETURNING b.id, b.open`, [ids, ids.map((id) => finished.get(id)!.n)]);
+  const completed = done.filter((d) => d.open === 0).map((d) => d.id);
+  if (completed.length === 0) return;
+  const { rows: counts } = await client.query<{ batch_id: string; status: MessageStatus; n: number }>(
+    'SELECT batch_id, status, count(*)::integer AS n FROM messages WHERE batch_id = ANY($1::text[]) GROUP BY batch_id, status', [completed]);
+  await insertEvents(client, completed.map((id) => {
+    const summary: CampaignSummary = { total: 0, counts: {} };
+    for (const c of counts) {
+      if (c.batch_id !== id) continue;
+      summary.counts[c.status] = c.n;
+      summary.total += c.n;
+    }
+    const b = finished.get(id)!;
+    return { accountId: b.accountId, type: 'campaign.completed', messageId: null, batchId: id, status: null, errorCode: null, at: b.at, data: JSON.stringify(summary) };
+  }));
 }
 
 /** Transitions in the order their messages were given (RETURNING has no order). */

@@ -14,7 +14,9 @@ import {
 import type {
   AcceptRequest, AcceptResult, AwaitingReceipt, Balance, Batch, ClaimedMessage, Fence, LeaseGrant, LedgerEntry, MessageQuery, ReceiptUpdate, SendingProfile, Store,
   ConnectorStatusRow, SmppPart, SmppReceipt, StoredConnector, StoredResponse, SubmissionOutcome, Transition,
+  ClaimedDelivery, DeliveryQuery, DeliveryResult, EventQuery, FanOutResult, NewDelivery, StoredEvent, StoredWebhookEndpoint, WebhookAttempt, WebhookDelivery,
 } from '../store.ts';
+import { PostgresEventStore } from './postgres-event-store.ts';
 import { PostgresAccept, type PostgresGroupCommitOptions } from './postgres-accept.ts';
 import { createPool, migratePostgres, type PostgresOptions, query } from './postgres-database.ts';
 import { PostgresMessageWriter, transaction } from './postgres-message-writer.ts';
@@ -29,6 +31,7 @@ export class PostgresStore implements Store {
   #pool: pg.Pool;
   #accept: PostgresAccept;
   #writer: PostgresMessageWriter;
+  #events: PostgresEventStore;
   #closed = false;
 
   #work: WorkListener;
@@ -49,6 +52,7 @@ export class PostgresStore implements Store {
     this.#work = work;
     this.#accept = new PostgresAccept(pool, groupCommit);
     this.#writer = new PostgresMessageWriter(pool);
+    this.#events = new PostgresEventStore(pool);
   }
 
   async close(): Promise<void> {
@@ -377,6 +381,31 @@ export class PostgresStore implements Store {
   async countSmppReceipts(systemId: string): Promise<number> {
     return (await this.#get<{ n: number }>('SELECT count(*)::integer AS n FROM smpp_receipts WHERE system_id = $1', systemId))?.n ?? 0;
   }
+
+  // events and webhooks (postgres-event-store.ts)
+  listEvents(query: EventQuery): Promise<StoredEvent[]> { return this.#events.listEvents(query); }
+  getEvent(accountId: string, seq: number): Promise<StoredEvent | undefined> { return this.#events.getEvent(accountId, seq); }
+  saveWebhookEndpoint(endpoint: StoredWebhookEndpoint): Promise<void> { return this.#events.saveWebhookEndpoint(endpoint); }
+  ensureWebhookEndpoint(endpoint: StoredWebhookEndpoint): Promise<StoredWebhookEndpoint> { return this.#events.ensureWebhookEndpoint(endpoint); }
+  getWebhookEndpoint(id: string, accountId?: string): Promise<StoredWebhookEndpoint | undefined> { return this.#events.getWebhookEndpoint(id, accountId); }
+  listWebhookEndpoints(filter: { accountId?: string; enabledOnly?: boolean }): Promise<StoredWebhookEndpoint[]> { return this.#events.listWebhookEndpoints(filter); }
+  removeWebhookEndpoint(accountId: string, id: string, at: number): Promise<boolean> { return this.#events.removeWebhookEndpoint(accountId, id, at); }
+  fanOutEvents(limit: number, plan: (events: readonly StoredEvent[]) => NewDelivery[], now: number): Promise<FanOutResult | 'busy'> {
+    return this.#events.fanOutEvents(limit, plan, now);
+  }
+  claimWebhookDeliveries(now: number, limit: number, claimMs: number, excludeEndpoints: readonly string[] = []): Promise<ClaimedDelivery[]> {
+    return this.#events.claimWebhookDeliveries(now, limit, claimMs, excludeEndpoints);
+  }
+  recordWebhookResults(results: readonly DeliveryResult[], now: number, disableFailingAfterMs: number): Promise<Array<{ id: string; accountId: string; reason: string }>> {
+    return this.#events.recordWebhookResults(results, now, disableFailingAfterMs);
+  }
+  listWebhookDeliveries(query: DeliveryQuery): Promise<WebhookDelivery[]> { return this.#events.listWebhookDeliveries(query); }
+  listWebhookAttempts(deliveryIds: readonly number[]): Promise<WebhookAttempt[]> { return this.#events.listWebhookAttempts(deliveryIds); }
+  redeliverEvent(accountId: string, seq: number, endpoints: ReadonlyArray<{ endpointId: string; url: string | null }>, now: number): Promise<number[]> {
+    return this.#events.redeliverEvent(accountId, seq, endpoints, now);
+  }
+  countPendingDeliveries(): Promise<number> { return this.#events.countPendingDeliveries(); }
+  purgeEvents(before: number, limit: number): Promise<number> { return this.#events.purgeEvents(before, limit); }
 
   async ensureSetting(key: string, value: string): Promise<string> {
     await this.#run('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', key, value);

@@ -4,6 +4,7 @@
 import type Database from 'better-sqlite3';
 import { shouldRefund } from '../../domain/credit.ts';
 import { isErrorCode } from '../../domain/errors.ts';
+import { type CampaignSummary, eventForStatus } from '../../domain/event.ts';
 import type { FinalStatus, Lane, MessageStatus } from '../../domain/message.ts';
 import type { Route } from '../../domain/route.ts';
 import type { AcceptRequest, AcceptResult, ClaimedMessage, Fence, ReceiptUpdate, SubmissionOutcome, Transition } from '../store.ts';
@@ -13,12 +14,13 @@ import { type RouteRow, toRoute } from '../store-rows.ts';
 const messageColumns = [
   'id', 'account_id', 'batch_id', 'route_id', 'category', 'lane', 'recipient', 'sender', 'body', 'template_id',
   'encoding', 'segments', 'flash', 'credits', 'status', 'correlation_id', 'due_at', 'scheduled_at', 'expires_at', 'created_at', 'receipt_to',
+  'callback_url',
 ] as const;
 /** Rows per multi-row INSERT: fewer statement executions for bulk requests. */
 const chunk = 32;
 
 interface Finished {
-  id: string; account_id: string; route_id: string; credits: number;
+  id: string; account_id: string; batch_id: string | null; route_id: string; credits: number;
   receipt_to: string | null; recipient: string; sender: string; created_at: number;
 }
 interface ClaimRow {
@@ -42,7 +44,7 @@ export class SqliteMessageWriter {
     this.#db = db;
     const values = `(${messageColumns.map(() => '?').join(',')})`;
     const insertSql = (n: number) => `INSERT INTO messages (${messageColumns.join(',')}) VALUES ${Array(n).fill(values).join(',')}`;
-    const finishSql = (where: string) => `UPDATE messages SET status = ?, error_code = ?, done_at = ? WHERE ${where} AND status = ? RETURNING id, account_id, route_id, credits, receipt_to, recipient, sender, created_at`;
+    const finishSql = (where: string) => `UPDATE messages SET status = ?, error_code = ?, done_at = ? WHERE ${where} AND status = ? RETURNING id, account_id, batch_id, route_id, credits, receipt_to, recipient, sender, created_at`;
     this.#s = {
       insertOne: db.prepare(insertSql(1)),
       insertChunk: db.prepare(insertSql(chunk)),
@@ -53,7 +55,7 @@ export class SqliteMessageWriter {
       credit: db.prepare('UPDATE balances SET balance = balance + ? WHERE account_id = ? AND route_id = ?'),
       balance: db.prepare<[string, string], { balance: number }>('SELECT balance FROM balances WHERE account_id = ? AND route_id = ?'),
       ledger: db.prepare('INSERT INTO ledger (account_id, route_id, amount, kind, message_id, batch_id, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
-      batch: db.prepare('INSERT INTO batches (id, account_id, route_id, total_recipients, accepted_recipients, created_at, scheduled_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      batch: db.prepare('INSERT INTO batches (id, account_id, route_id, total_recipients, accepted_recipients, created_at, scheduled_at, open) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
       claim: db.prepare<[string, number, number], ClaimRow>(
         `UPDATE messages SET status = 'DISPATCHING', attempts = attempts + 1 WHERE rowid IN (
            SELECT rowid FROM messages WHERE lane = ? AND status IN ('QUEUED', 'SCHEDULED') AND due_at <= ? ORDER BY due_at LIMIT ?
@@ -65,8 +67,8 @@ export class SqliteMessageWriter {
          RETURNING rowid, id, route_id, category, recipient, sender, body, encoding, segments, flash, template_id, expires_at, attempts`),
       // The claim guard: (? IS NULL OR attempts = ?) — an outcome that names its claim's attempt
       // applies only while the message is still in that claim.
-      submitted: db.prepare<[string, number, number, number | null, number | null], { account_id: string }>(
-        "UPDATE messages SET status = 'SUBMITTED', carrier_id = ?, submitted_at = ?, error_code = NULL WHERE rowid = ? AND status = 'DISPATCHING' AND (? IS NULL OR attempts = ?) RETURNING account_id"),
+      submitted: db.prepare<[string, number, number, number | null, number | null], { account_id: string; batch_id: string | null }>(
+        "UPDATE messages SET status = 'SUBMITTED', carrier_id = ?, submitted_at = ?, error_code = NULL WHERE rowid = ? AND status = 'DISPATCHING' AND (? IS NULL OR attempts = ?) RETURNING account_id, batch_id"),
       requeue: db.prepare<[number, string, number, number | null, number | null], { account_id: string }>(
         "UPDATE messages SET status = 'QUEUED', due_at = ?, error_code = ? WHERE rowid = ? AND status = 'DISPATCHING' AND (? IS NULL OR attempts = ?) RETURNING account_id"),
       finishById: db.prepare<[string, string | null, number, number, string], Finished>(finishSql('rowid = ?')),
@@ -98,6 +100,10 @@ export class SqliteMessageWriter {
       routes: db.prepare<[], RouteRow>('SELECT * FROM routes'),
       // The receipt outbox of the SMPP server: written with the final state, in its transaction.
       owe: db.prepare('INSERT INTO smpp_receipts (message_id, system_id, status, error_code, done_at, submitted_at, recipient, sender) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+      // The event log, written with the change it records (see domain/event.ts).
+      event: db.prepare('INSERT INTO events (account_id, type, message_id, batch_id, status, error_code, at, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+      batchFinal: db.prepare<[string], { open: number }>('UPDATE batches SET open = open - 1 WHERE id = ? AND open > 0 RETURNING open'),
+      batchCounts: db.prepare<[string], { status: string; n: number }>('SELECT status, count(*) AS n FROM messages WHERE batch_id = ? GROUP BY status'),
       cancel: db.prepare<[string, string | null, number, string, string, string], Finished>(finishSql('id = ? AND account_id = ?')),
     };
     this.#accept = new GroupCommit(db, groupCommit, (request) => this.#applyAccept(request));
@@ -128,7 +134,7 @@ export class SqliteMessageWriter {
       s.ledger.run(accountId, routeId, -debit, 'reserve', single, batch?.id ?? null, `${messages.length} message(s)`, now);
     }
     if (batch) {
-      s.batch.run(batch.id, batch.accountId, batch.routeId, batch.totalRecipients, batch.acceptedRecipients, batch.createdAt, batch.scheduledAt);
+      s.batch.run(batch.id, batch.accountId, batch.routeId, batch.totalRecipients, batch.acceptedRecipients, batch.createdAt, batch.scheduledAt, batch.acceptedRecipients);
     }
     let i = 0;
     const params: unknown[] = [];
@@ -176,6 +182,7 @@ export class SqliteMessageWriter {
         case 'submitted': {
           const row = s.submitted.get(o.carrierId, o.at, rowid, attempt, attempt);
           if (!row) return undefined;
+          s.event.run(row.account_id, 'message.submitted', o.id, row.batch_id, 'SUBMITTED', null, o.at, null);
           if (o.parts && o.parts.length > 1) o.parts.forEach((key, i) => s.insertPart.run(key, o.id, i + 1));
           return { messageId: o.id, accountId: row.account_id, from: 'DISPATCHING', to: 'SUBMITTED', refunded: 0 };
         }
@@ -315,6 +322,16 @@ export class SqliteMessageWriter {
           s.ledger.run(row.account_id, row.route_id, refund, 'refund', row.id, null, `${to}${errorCode ? ` ${errorCode}` : ''}`, at);
         }
         if (row.receipt_to !== null) s.owe.run(row.id, row.receipt_to, to, errorCode, at, row.created_at, row.recipient, row.sender);
+        s.event.run(row.account_id, eventForStatus(to)!, row.id, row.batch_id, to, errorCode, at, null);
+        if (row.batch_id !== null && s.batchFinal.get(row.batch_id)?.open === 0) {
+          const counts: CampaignSummary['counts'] = {};
+          let total = 0;
+          for (const c of s.batchCounts.all(row.batch_id)) {
+            counts[c.status as MessageStatus] = c.n;
+            total += c.n;
+          }
+          s.event.run(row.account_id, 'campaign.completed', null, row.batch_id, null, null, at, JSON.stringify({ total, counts } satisfies CampaignSummary));
+        }
         return { messageId: row.id, accountId: row.account_id, from, to, refunded: refund };
       };
       for (const item of items) {
@@ -330,5 +347,5 @@ type Finisher = (row: Finished | undefined, from: MessageStatus, to: FinalStatus
 
 function pushMessage(p: unknown[], m: AcceptRequest['messages'][number]): void {
   p.push(m.id, m.accountId, m.batchId, m.routeId, m.category, m.lane, m.recipient, m.sender, m.body, m.templateId,
-    m.encoding, m.segments, m.flash ? 1 : 0, m.credits, m.status, m.correlationId, m.dueAt, m.scheduledAt, m.expiresAt, m.createdAt, m.receiptTo ?? null);
+    m.encoding, m.segments, m.flash ? 1 : 0, m.credits, m.status, m.correlationId, m.dueAt, m.scheduledAt, m.expiresAt, m.createdAt, m.receiptTo ?? null, m.callbackUrl ?? null);
 }

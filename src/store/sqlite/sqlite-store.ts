@@ -8,7 +8,9 @@ import { afterBindFailure, type BindLockoutRule, type SmppUser, type StoredSmppU
 import type {
   AcceptRequest, AcceptResult, AwaitingReceipt, ClaimedMessage, Balance, Batch, Fence, LeaseGrant, LedgerEntry, MessageQuery, ReceiptUpdate, SendingProfile, Store,
   ConnectorStatusRow, SmppPart, SmppReceipt, StoredConnector, StoredResponse, SubmissionOutcome, Transition,
+  ClaimedDelivery, DeliveryQuery, DeliveryResult, EventQuery, FanOutResult, NewDelivery, StoredEvent, StoredWebhookEndpoint, WebhookAttempt, WebhookDelivery,
 } from '../store.ts';
+import { SqliteEventStore } from './sqlite-event-store.ts';
 import { openSqlite, type SqliteOptions } from './sqlite-database.ts';
 import type { GroupCommitOptions } from './sqlite-group-commit.ts';
 import { SqliteMessageWriter } from './sqlite-message-writer.ts';
@@ -26,6 +28,7 @@ export class SqliteStore implements Store {
   readonly driver = 'sqlite';
   #db: Database.Database;
   #writer: SqliteMessageWriter;
+  #events: SqliteEventStore;
 
   static async open(options: SqliteStoreOptions): Promise<SqliteStore> {
     return new SqliteStore(await openSqlite(options), options.groupCommit);
@@ -34,6 +37,7 @@ export class SqliteStore implements Store {
   private constructor(db: Database.Database, groupCommit: GroupCommitOptions) {
     this.#db = db;
     this.#writer = new SqliteMessageWriter(db, groupCommit);
+    this.#events = new SqliteEventStore(db);
   }
 
   async close(): Promise<void> {
@@ -350,6 +354,31 @@ export class SqliteStore implements Store {
   async countSmppReceipts(systemId: string): Promise<number> {
     return this.#get<{ n: number }>('SELECT count(*) AS n FROM smpp_receipts WHERE system_id = ?', systemId)?.n ?? 0;
   }
+
+  // events and webhooks (sqlite-event-store.ts)
+  async listEvents(query: EventQuery): Promise<StoredEvent[]> { return this.#events.listEvents(query); }
+  async getEvent(accountId: string, seq: number): Promise<StoredEvent | undefined> { return this.#events.getEvent(accountId, seq); }
+  async saveWebhookEndpoint(endpoint: StoredWebhookEndpoint): Promise<void> { this.#events.saveWebhookEndpoint(endpoint); }
+  async ensureWebhookEndpoint(endpoint: StoredWebhookEndpoint): Promise<StoredWebhookEndpoint> { return this.#events.ensureWebhookEndpoint(endpoint); }
+  async getWebhookEndpoint(id: string, accountId?: string): Promise<StoredWebhookEndpoint | undefined> { return this.#events.getWebhookEndpoint(id, accountId); }
+  async listWebhookEndpoints(filter: { accountId?: string; enabledOnly?: boolean }): Promise<StoredWebhookEndpoint[]> { return this.#events.listWebhookEndpoints(filter); }
+  async removeWebhookEndpoint(accountId: string, id: string, at: number): Promise<boolean> { return this.#events.removeWebhookEndpoint(accountId, id, at); }
+  async fanOutEvents(limit: number, plan: (events: readonly StoredEvent[]) => NewDelivery[], now: number): Promise<FanOutResult> {
+    return this.#events.fanOutEvents(limit, plan, now);
+  }
+  async claimWebhookDeliveries(now: number, limit: number, claimMs: number, excludeEndpoints: readonly string[] = []): Promise<ClaimedDelivery[]> {
+    return this.#events.claimWebhookDeliveries(now, limit, claimMs, excludeEndpoints);
+  }
+  async recordWebhookResults(results: readonly DeliveryResult[], now: number, disableFailingAfterMs: number): Promise<Array<{ id: string; accountId: string; reason: string }>> {
+    return this.#events.recordWebhookResults(results, now, disableFailingAfterMs);
+  }
+  async listWebhookDeliveries(query: DeliveryQuery): Promise<WebhookDelivery[]> { return this.#events.listWebhookDeliveries(query); }
+  async listWebhookAttempts(deliveryIds: readonly number[]): Promise<WebhookAttempt[]> { return this.#events.listWebhookAttempts(deliveryIds); }
+  async redeliverEvent(accountId: string, seq: number, endpoints: ReadonlyArray<{ endpointId: string; url: string | null }>, now: number): Promise<number[]> {
+    return this.#events.redeliverEvent(accountId, seq, endpoints, now);
+  }
+  async countPendingDeliveries(): Promise<number> { return this.#events.countPendingDeliveries(); }
+  async purgeEvents(before: number, limit: number): Promise<number> { return this.#events.purgeEvents(before, limit); }
 
   async ensureSetting(key: string, value: string): Promise<string> {
     this.#run('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING', key, value);

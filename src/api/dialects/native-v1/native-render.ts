@@ -1,6 +1,7 @@
 // Response bodies of the native /v1 dialect (the shapes other issues and customers rely on).
-import { errorCatalogue, isErrorCode } from '../../../domain/errors.ts';
+import { errorDescription } from '../../../domain/errors.ts';
 import { type Message, publicStatus } from '../../../domain/message.ts';
+import { messageTimeline, type TimelineStep } from '../../../domain/message-timeline.ts';
 import type { Balance, Batch } from '../../../store/store.ts';
 import type { Prepared } from '../../../services/send-service.ts';
 
@@ -65,10 +66,6 @@ export function renderEstimate(p: Prepared, total: number): Record<string, unkno
 
 export function renderMessage(m: Message): Record<string, unknown> {
   const status = publicStatus(m.status);
-  const timeline: Array<{ status: string; at: string }> = [{ status: m.scheduledAt !== null ? 'SCHEDULED' : 'QUEUED', at: iso(m.createdAt)! }];
-  if (m.submittedAt !== null) timeline.push({ status: 'SUBMITTED', at: iso(m.submittedAt)! });
-  if (m.doneAt !== null) timeline.push({ status, at: iso(m.doneAt)! });
-  const description = m.errorCode !== null && isErrorCode(m.errorCode) ? errorCatalogue[m.errorCode].message : null;
   return {
     message_id: m.id,
     status,
@@ -83,7 +80,7 @@ export function renderMessage(m: Message): Record<string, unknown> {
     flash: m.flash,
     credits: m.credits,
     error_code: m.errorCode,
-    error_description: description,
+    error_description: errorDescription(m.errorCode),
     correlation_id: m.correlationId,
     batch_id: m.batchId,
     created_at: iso(m.createdAt),
@@ -93,8 +90,18 @@ export function renderMessage(m: Message): Record<string, unknown> {
     completed_at: iso(m.doneAt),
     expires_at: iso(m.expiresAt),
     latency_ms: m.status === 'DELIVERED' && m.doneAt !== null ? m.doneAt - m.createdAt : null,
-    timeline,
+    timeline: messageTimeline(m).map(renderStep),
   };
+}
+
+/** `step`, `status` and `at` on every step, then what that step adds. */
+function renderStep(s: TimelineStep): Record<string, unknown> {
+  const head = { step: s.step, status: s.status, at: iso(s.at) };
+  switch (s.step) {
+    case 'accepted': return s.status === 'SCHEDULED' ? { ...head, scheduled_at: iso(s.scheduledAt) } : head;
+    case 'submitted': return { ...head, carrier_id: s.carrierId };
+    case 'final': return { ...head, error_code: s.errorCode, error_description: s.errorDescription };
+  }
 }
 
 export function renderBatch(b: Batch): Record<string, unknown> {

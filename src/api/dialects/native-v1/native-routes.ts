@@ -8,9 +8,12 @@ import type { Caller, SendRequest } from '../../../services/send-service.ts';
 import { canonicalJson } from '../../http/canonical-json.ts';
 import { ConcurrencyGate } from '../../http/concurrency-gate.ts';
 import type { HttpContext } from '../../http/http-context.ts';
+import { chooseReportFormat, streamBatchReport } from './native-batch-report.ts';
 import { nativeErrorBody } from './native-errors.ts';
+import { parseOffsetTime, parseSince } from './native-times.ts';
+import { nativeWebhookRoutes } from './native-webhook-routes.ts';
 import { renderBalances, renderBatch, renderBulk, renderEstimate, renderMessage, renderSend } from './native-render.ts';
-import { BulkBody, EstimateBody, IdParams, MessageListQuery, SendBody } from './native-schemas.ts';
+import { BatchReportQuery, BulkBody, EstimateBody, IdParams, MessageListQuery, SendBody } from './native-schemas.ts';
 
 type Common = Omit<Static<typeof SendBody>, 'to'>;
 
@@ -64,13 +67,26 @@ export function nativeV1(ctx: HttpContext) {
         ...(q.batch_id !== undefined && { batchId: q.batch_id }),
         ...(q.correlation_id !== undefined && { correlationId: q.correlation_id }),
         ...(q.after !== undefined && { after: q.after }),
+        ...(q.since !== undefined && { since: parseSince(q.since) }),
       });
       return { status: 'ok', messages: list.map(renderMessage), next_cursor: list.length === limit ? list.at(-1)?.id ?? null : null };
     });
 
     api.get('/batches/:id', { schema: { params: IdParams } }, async (request) => renderBatch(await ctx.reports.batch(caller(request).accountId, request.params.id)));
 
+    api.get('/batches/:id/report', { schema: { params: IdParams, querystring: BatchReportQuery } }, async (request, reply) => {
+      const format = chooseReportFormat(request.query.format, request.headers.accept);
+      const report = await ctx.reports.batchReport(caller(request).accountId, request.params.id);
+      await streamBatchReport(reply, report, format, (error) => {
+        // Too late for an error body: count it like one, and log it even when it is no bug.
+        const e = ctx.classify(error, request);
+        if (e.code !== 'ERR_INTERNAL') request.log.error({ err: error, reqId: request.id }, 'batch report cut short');
+      });
+    });
+
     api.get('/account/balance', async (request) => renderBalances(await ctx.reports.balances(caller(request).accountId)));
+
+    nativeWebhookRoutes(app, ctx);
   };
 
   async function accept(request: FastifyRequest, reply: FastifyReply, input: SendRequest, bulk: boolean, testMode: boolean,
@@ -111,18 +127,6 @@ function idempotencyKey(request: FastifyRequest): string | undefined {
   return raw;
 }
 
-const offsetTime = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
-
-/** Epoch ms of an ISO 8601 time with offset, or NaN. Date.parse alone rolls 2026-02-30 over to 2 March and takes 24:00. */
-function parseOffsetTime(text: string): number {
-  const m = offsetTime.exec(text);
-  if (!m) return Number.NaN;
-  const [year, month, day, hour, minute, second = 0, offsetHours = 0, offsetMinutes = 0] = m.slice(1).map((v) => (v === undefined ? undefined : Number(v)));
-  const date = new Date(Date.UTC(year!, month! - 1, day!));
-  const real = date.getUTCMonth() === month! - 1 && date.getUTCDate() === day && hour! < 24 && minute! < 60 && second < 60 && offsetHours < 24 && offsetMinutes < 60;
-  return real ? Date.parse(text) : Number.NaN;
-}
-
 function toSendRequest(body: Common, recipients: SendRequest['recipients']): SendRequest {
   let scheduleAt: number | undefined;
   if (body.schedule_at !== undefined) {
@@ -140,6 +144,7 @@ function toSendRequest(body: Common, recipients: SendRequest['recipients']): Sen
     ...(body.unicode !== undefined && { unicode: body.unicode }),
     ...(body.flash !== undefined && { flash: body.flash }),
     ...(body.correlation_id !== undefined && { correlationId: body.correlation_id }),
+    ...(body.callback_url !== undefined && { callbackUrl: body.callback_url }),
     ...(scheduleAt !== undefined && { scheduleAt }),
     ...(body.queue_until_window_opens !== undefined && { queueUntilWindowOpens: body.queue_until_window_opens }),
     ...(body.validity_period !== undefined && { validitySeconds: body.validity_period }),

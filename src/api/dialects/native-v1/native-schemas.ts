@@ -19,6 +19,7 @@ const common = {
   unicode: Type.Optional(Type.Boolean()),
   flash: Type.Optional(Type.Boolean()),
   correlation_id: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+  callback_url: Type.Optional(Type.String({ minLength: 1, maxLength: 2048 })),
   schedule_at: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
   queue_until_window_opens: Type.Optional(Type.Boolean()),
   validity_period: Type.Optional(Type.Integer({ minimum: 60, maximum: 2_592_000 })),
@@ -51,6 +52,12 @@ export const MessageListQuery = Type.Object({
   batch_id: Type.Optional(Type.String({ maxLength: 100 })),
   correlation_id: Type.Optional(Type.String({ maxLength: 128 })),
   after: Type.Optional(Type.String({ maxLength: 100 })),
+  since: Type.Optional(Type.String({ maxLength: 40 })),
   limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,4}$' })),
+  access_token: Type.Optional(Type.String()),
+});
+
+export const BatchReportQuery = Type.Object({
+  format: Type.Optional(Type.String({ maxLength: 20 })),
   access_token: Type.Optional(Type.String()),
 });
