@@ -32,6 +32,21 @@ export const eventSelect = `e.seq, e.account_id, e.type, e.message_id, e.batch_i
   m.recipient AS m_recipient, m.sender AS m_sender, m.correlation_id AS m_correlation_id, m.segments AS m_segments,
   m.carrier_id AS m_carrier_id, m.submitted_at AS m_submitted_at, m.created_at AS m_created_at, m.callback_url AS m_callback_url`;
 
+/** An event as the fan-out reads it: its own columns only, and whether its message has a callback_url. */
+export interface LiteEventRow {
+  seq: number | string; txid?: string; account_id: string; type: string; message_id: string | null; batch_id: string | null;
+  status: string | null; error_code: string | null; at: number; data: string | null; callback: number | boolean;
+}
+
+export const liteEventColumns = 'e.seq, e.account_id, e.type, e.message_id, e.batch_id, e.status, e.error_code, e.at, e.data, e.callback';
+
+export function toLiteEvent(r: LiteEventRow, cursor: string): StoredEvent & { callback: boolean } {
+  return {
+    seq: Number(r.seq), cursor, accountId: r.account_id, type: r.type as EventType, messageId: r.message_id, batchId: r.batch_id,
+    status: r.status as MessageStatus | null, errorCode: r.error_code, at: Number(r.at), data: r.data, callback: r.callback === true || r.callback === 1,
+  };
+}
+
 export function toStoredEvent(r: EventRow, cursor: string): StoredEvent {
   const event: StoredEvent = {
     seq: Number(r.seq), cursor, accountId: r.account_id, type: r.type as EventType, messageId: r.message_id, batchId: r.batch_id,

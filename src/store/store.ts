@@ -226,6 +226,11 @@ export interface StoredEvent {
   data: string | null;
   /** The event's message (absent for campaign events, or when the message was purged). */
   message?: EventMessage;
+  /**
+   * As the fan-out reads events (without their messages): the message's callback_url, for a final
+   * event of a message that has one.
+   */
+  callbackUrl?: string | null;
 }
 
 export interface EventQuery {
@@ -259,6 +264,14 @@ export interface NewDelivery {
    * claiming (and re-reading) it.
    */
   claimMs?: number;
+}
+
+export interface FanOutOptions {
+  /**
+   * No endpoint is registered anywhere: only events owed to a callback URL can make deliveries, so
+   * only those are read (through their own index), and the cursor moves past the others.
+   */
+  onlyCallbacks?: boolean;
 }
 
 export interface FanOutResult {
@@ -493,7 +506,7 @@ export interface Store {
    * stores those and moves the cursor, in one transaction. One fan-out at a time across nodes:
    * answers 'busy' when another holds it. `plan` must be synchronous.
    */
-  fanOutEvents(limit: number, plan: (events: readonly StoredEvent[]) => NewDelivery[], now: number): Promise<FanOutResult | 'busy'>;
+  fanOutEvents(limit: number, plan: (events: readonly StoredEvent[]) => NewDelivery[], now: number, options?: FanOutOptions): Promise<FanOutResult | 'busy'>;
   /**
    * Claims up to `limit` pending deliveries due at `now`, moving their next_at to now + claimMs and
    * counting an attempt: one holder at a time, and a claim whose holder died falls due again

@@ -79,7 +79,8 @@ export class WebhookFanOutWorker {
         this.#waitingForRoom = batch < this.#options.batch;
         if (batch === 0) return;
         const endpoints = groupByAccount(await this.#store.listWebhookEndpoints({ enabledOnly: true }));
-        const result = await this.#store.fanOutEvents(batch, (events) => claimAtBirth(plan(events, endpoints), this.#handOff), this.#clock.now());
+        const result = await this.#store.fanOutEvents(batch, (events) => claimAtBirth(plan(events, endpoints), this.#handOff), this.#clock.now(),
+          { onlyCallbacks: endpoints.size === 0 });
         if (result === 'busy') return;
         if (result.claimed.length > 0) this.#handOff?.adopt(result.claimed);
         if (result.events > 0) this.#events.onFannedOut?.(result.events, result.deliveries - result.claimed.length);
@@ -128,7 +129,7 @@ function plan(events: readonly StoredEvent[], endpoints: ReadonlyMap<string, rea
     for (const endpoint of endpoints.get(e.accountId) ?? []) {
       if (subscribes(endpoint, e.type)) out.push({ eventSeq: e.seq, accountId: e.accountId, endpointId: endpoint.id, url: null });
     }
-    const callback = e.message?.callbackUrl ?? null;
+    const callback = e.callbackUrl ?? e.message?.callbackUrl ?? null;
     if (callback !== null && isCallbackEvent(e.type)) {
       out.push({ eventSeq: e.seq, accountId: e.accountId, endpointId: callbackEndpointId(e.accountId), url: callback });
     }

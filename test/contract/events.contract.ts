@@ -196,6 +196,21 @@ export function eventsContract(name: string, fresh: () => Promise<() => Promise<
       assert.deepEqual(lapsed.map((d) => [d.id, d.attempts]), [[result.claimed[0]!.id, 2]]);
     });
 
+    test('with no endpoint anywhere, the fan-out reads only callback events and moves past the rest', async () => {
+      const plain = message();
+      const called = message({ callbackUrl: 'https://cb.example/dlr' });
+      await send([plain, called]);
+      await store.applyReceipts([plain, called].map((m, i) => ({ carrierId: `c-${m.id}-${i}`, status: 'DELIVERED' as const, errorCode: null, at: clock.now() + 5 })));
+      const seen: StoredEvent[] = [];
+      const plan = (events: readonly StoredEvent[]) => { seen.push(...events); return []; };
+      let r = await store.fanOutEvents(100, plan, clock.now(), { onlyCallbacks: true });
+      if (r === 'busy') r = await store.fanOutEvents(100, plan, clock.now(), { onlyCallbacks: true });
+      assert.deepEqual(seen.map((e) => [e.type, e.messageId, e.callbackUrl]), [['message.delivered', called.id, 'https://cb.example/dlr']]);
+      // Everything before is done with: a full read finds nothing left.
+      assert.deepEqual(await store.fanOutEvents(100, plan, clock.now()).then((x) => (x === 'busy' ? x : x.events)), 0);
+      assert.equal(seen.length, 1);
+    });
+
     test('claims skip endpoints the node is full of, even behind their backlog', async () => {
       await send([message()]);
       const [event] = await allEvents();

@@ -6,10 +6,11 @@
 import type pg from 'pg';
 import { encodeEventList } from '../../domain/webhook-endpoint.ts';
 import {
-  type AttemptRow, type DeliveryRow, type EndpointRow, type EventRow, deliveryColumns, eventSelect, toAttempt, toDelivery, toStoredEndpoint, toStoredEvent,
+  type AttemptRow, type DeliveryRow, type EndpointRow, type EventRow, type LiteEventRow, deliveryColumns, eventSelect, liteEventColumns, toAttempt, toDelivery,
+  toLiteEvent, toStoredEndpoint, toStoredEvent,
 } from '../event-rows.ts';
 import type {
-  ClaimedDelivery, DeliveryQuery, DeliveryResult, EventQuery, FanOutResult, NewDelivery, StoredEvent, StoredWebhookEndpoint, WebhookAttempt, WebhookDelivery,
+  ClaimedDelivery, DeliveryQuery, DeliveryResult, EventQuery, FanOutOptions, FanOutResult, NewDelivery, StoredEvent, StoredWebhookEndpoint, WebhookAttempt, WebhookDelivery,
 } from '../store.ts';
 import { bornClaimed, type DueRow, pickDueAsync } from '../claim-due.ts';
 import { query } from './postgres-database.ts';
@@ -85,7 +86,7 @@ export class PostgresEventStore {
     });
   }
 
-  async fanOutEvents(limit: number, plan: (events: readonly StoredEvent[]) => NewDelivery[], now: number): Promise<FanOutResult | 'busy'> {
+  async fanOutEvents(limit: number, plan: (events: readonly StoredEvent[]) => NewDelivery[], now: number, options: FanOutOptions = {}): Promise<FanOutResult | 'busy'> {
     return transaction(this.#pool, async (client) => {
       // The cursor row's lock is the fan-out's mutex across nodes.
       const { rows: cursor } = await client.query<{ txid: string; seq: number }>(
@@ -94,12 +95,28 @@ export class PostgresEventStore {
         await client.query("INSERT INTO event_cursors (name, txid, seq) VALUES ($1, '0', 0) ON CONFLICT (name) DO NOTHING", [fanOutCursor]);
         return 'busy' as const;
       }
-      const { rows } = await client.query<EventRow>(
-        `SELECT e.txid::text AS txid, ${eventSelect} FROM events e LEFT JOIN messages m ON m.id = e.message_id
-         WHERE (e.txid, e.seq) > ($1::text::xid8, $2) AND ${settled} ORDER BY e.txid, e.seq LIMIT $3`, [cursor[0]!.txid, cursor[0]!.seq, limit]);
-      if (rows.length === 0) return { events: 0, deliveries: 0, claimed: [] };
-      const events = rows.map(toEvent);
-      const bySeq = new Map(events.map((e) => [e.seq, e]));
+      // Events alone; messages only for the callback URLs of the few that need them.
+      const { rows } = await client.query<LiteEventRow>(
+        `SELECT e.txid::text AS txid, ${liteEventColumns} FROM events e
+         WHERE (e.txid, e.seq) > ($1::text::xid8, $2) AND ${settled} ${options.onlyCallbacks ? 'AND e.callback' : ''} ORDER BY e.txid, e.seq LIMIT $3`,
+        [cursor[0]!.txid, cursor[0]!.seq, limit]);
+      // Reading only callback events, a short page means every settled event up to the last is done with.
+      let through: { txid: string; seq: number } | undefined;
+      if (options.onlyCallbacks && rows.length < limit) {
+        through = (await client.query<{ txid: string; seq: number }>(
+          `SELECT e.txid::text AS txid, e.seq FROM events e WHERE ${settled} ORDER BY e.txid DESC, e.seq DESC LIMIT 1`)).rows[0];
+      }
+      if (rows.length === 0) {
+        if (through) await client.query('UPDATE event_cursors SET txid = $2::text::xid8, seq = $3 WHERE name = $1 AND (txid, seq) < ($2::text::xid8, $3)', [fanOutCursor, through.txid, through.seq]);
+        return { events: 0, deliveries: 0, claimed: [] };
+      }
+      const events = rows.map((r) => toLiteEvent(r, `${r.txid}.${r.seq}`));
+      const ids = events.filter((e) => e.callback && e.messageId !== null).map((e) => e.messageId!);
+      if (ids.length > 0) {
+        const { rows: urls } = await client.query<{ id: string; callback_url: string | null }>('SELECT id, callback_url FROM messages WHERE id = ANY($1::text[])', [ids]);
+        const byId = new Map(urls.map((r) => [r.id, r.callback_url]));
+        for (const e of events) if (e.callback) e.callbackUrl = byId.get(e.messageId!) ?? null;
+      }
       const deliveries = plan(events);
       const claimed: ClaimedDelivery[] = [];
       if (deliveries.length > 0) {
@@ -111,13 +128,19 @@ export class PostgresEventStore {
           [deliveries.map((d) => d.eventSeq), deliveries.map((d) => d.accountId), deliveries.map((d) => d.endpointId), deliveries.map((d) => d.url), now,
             deliveries.map(nextAt), deliveries.map((d) => (d.claimMs === undefined ? 0 : 1))]);
         // One delivery per event and endpoint in a pass: that pair names the row made for it.
-        const ids = new Map(made.map((r) => [`${r.event_seq} ${r.endpoint_id}`, Number(r.id)]));
-        for (const d of deliveries) {
-          if (d.claimMs !== undefined) claimed.push(bornClaimed(ids.get(`${d.eventSeq} ${d.endpointId}`)!, d, nextAt(d), now, bySeq.get(d.eventSeq)!));
+        const madeIds = new Map(made.map((r) => [`${r.event_seq} ${r.endpoint_id}`, Number(r.id)]));
+        const born = deliveries.filter((d) => d.claimMs !== undefined);
+        if (born.length > 0) {
+          // Those sent at once need their events whole (with their messages), as a claim reads them.
+          const { rows: full } = await client.query<EventRow>(
+            `SELECT e.txid::text AS txid, ${eventSelect} FROM events e LEFT JOIN messages m ON m.id = e.message_id WHERE e.seq = ANY($1::bigint[])`,
+            [[...new Set(born.map((d) => d.eventSeq))]]);
+          const bySeq = new Map(full.map((r) => [Number(r.seq), toEvent(r)]));
+          for (const d of born) claimed.push(bornClaimed(madeIds.get(`${d.eventSeq} ${d.endpointId}`)!, d, nextAt(d), now, bySeq.get(d.eventSeq)!));
         }
       }
-      const last = rows[rows.length - 1]!;
-      await client.query('UPDATE event_cursors SET txid = $2::text::xid8, seq = $3 WHERE name = $1', [fanOutCursor, last.txid, Number(last.seq)]);
+      const last = through ?? { txid: rows[rows.length - 1]!.txid!, seq: Number(rows[rows.length - 1]!.seq) };
+      await client.query('UPDATE event_cursors SET txid = $2::text::xid8, seq = $3 WHERE name = $1', [fanOutCursor, last.txid, last.seq]);
       return { events: events.length, deliveries: deliveries.length, claimed };
     });
   }

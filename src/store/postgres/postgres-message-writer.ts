@@ -13,7 +13,7 @@ import type { ClaimedMessage, Fence, ReceiptUpdate, SubmissionOutcome, Transitio
 import { query, translate } from './postgres-database.ts';
 
 interface FinishedRow {
-  id: string; account_id: string; batch_id: string | null; route_id: string; credits: number; status: FinalStatus; error_code: string | null; done_at: number; carrier_id: string | null;
+  id: string; account_id: string; batch_id: string | null; route_id: string; credits: number; status: FinalStatus; callback: boolean; error_code: string | null; done_at: number; carrier_id: string | null;
   receipt_to: string | null; recipient: string; sender: string; created_at: number;
 }
 interface Finish { id: string; status: FinalStatus; errorCode: string | null; at: number; attempt: number | null }
@@ -22,7 +22,7 @@ const finishSql = (where: string, from: MessageStatus) => `
   UPDATE messages m SET status = u.status, error_code = u.error_code, done_at = u.at
   FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::integer[]) AS u(key, status, error_code, at, attempt)
   WHERE ${where} = u.key AND m.status = '${from}' AND (u.attempt IS NULL OR m.attempts = u.attempt)
-  RETURNING m.id, m.account_id, m.batch_id, m.route_id, m.credits, m.status, m.error_code, m.done_at, m.carrier_id, m.receipt_to, m.recipient, m.sender, m.created_at`;
+  RETURNING m.callback_url IS NOT NULL AS callback, m.id, m.account_id, m.batch_id, m.route_id, m.credits, m.status, m.error_code, m.done_at, m.carrier_id, m.receipt_to, m.recipient, m.sender, m.created_at`;
 
 export class PostgresMessageWriter {
   #pool: pg.Pool;
@@ -358,6 +358,7 @@ async function finish(
   }
   await insertEvents(client, rows.map((r) => ({
     accountId: r.account_id, type: eventForStatus(r.status)!, messageId: r.id, batchId: r.batch_id, status: r.status, errorCode: r.error_code, at: r.done_at,
+    callback: r.callback,
   })));
   await countDownBatches(client, rows);
   if (refunds.size > 0) {
@@ -378,16 +379,18 @@ async function finish(
 
 interface EventRow {
   accountId: string; type: EventType; messageId: string | null; batchId: string | null; status: string | null; errorCode: string | null; at: number; data?: string;
+  /** A final event of a message with a callback_url. */
+  callback?: boolean;
 }
 
 /** Appends to the event log, in the caller's transaction (the change and its event commit together). */
 async function insertEvents(client: pg.PoolClient, events: readonly EventRow[]): Promise<void> {
   if (events.length === 0) return;
   await client.query(
-    `INSERT INTO events (account_id, type, message_id, batch_id, status, error_code, at, data)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[])`,
+    `INSERT INTO events (account_id, type, message_id, batch_id, status, error_code, at, data, callback)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[], $9::boolean[])`,
     [events.map((e) => e.accountId), events.map((e) => e.type), events.map((e) => e.messageId), events.map((e) => e.batchId),
-      events.map((e) => e.status), events.map((e) => e.errorCode), events.map((e) => e.at), events.map((e) => e.data ?? null)]);
+      events.map((e) => e.status), events.map((e) => e.errorCode), events.map((e) => e.at), events.map((e) => e.data ?? null), events.map((e) => e.callback ?? false)]);
 }
 
 /**

@@ -14,7 +14,7 @@ import {
 import type {
   AcceptRequest, AcceptResult, AwaitingReceipt, Balance, Batch, ClaimedMessage, Fence, LeaseGrant, LedgerEntry, MessageQuery, ReceiptUpdate, SendingProfile, Store,
   ConnectorStatusRow, SmppPart, SmppReceipt, StoredConnector, StoredResponse, SubmissionOutcome, Transition,
-  ClaimedDelivery, DeliveryQuery, DeliveryResult, EventQuery, FanOutResult, NewDelivery, StoredEvent, StoredWebhookEndpoint, WebhookAttempt, WebhookDelivery,
+  ClaimedDelivery, DeliveryQuery, DeliveryResult, EventQuery, FanOutOptions, FanOutResult, NewDelivery, StoredEvent, StoredWebhookEndpoint, WebhookAttempt, WebhookDelivery,
 } from '../store.ts';
 import { PostgresEventStore } from './postgres-event-store.ts';
 import { PostgresAccept, type PostgresGroupCommitOptions } from './postgres-accept.ts';
@@ -390,8 +390,8 @@ export class PostgresStore implements Store {
   getWebhookEndpoint(id: string, accountId?: string): Promise<StoredWebhookEndpoint | undefined> { return this.#events.getWebhookEndpoint(id, accountId); }
   listWebhookEndpoints(filter: { accountId?: string; enabledOnly?: boolean }): Promise<StoredWebhookEndpoint[]> { return this.#events.listWebhookEndpoints(filter); }
   removeWebhookEndpoint(accountId: string, id: string, at: number): Promise<boolean> { return this.#events.removeWebhookEndpoint(accountId, id, at); }
-  fanOutEvents(limit: number, plan: (events: readonly StoredEvent[]) => NewDelivery[], now: number): Promise<FanOutResult | 'busy'> {
-    return this.#events.fanOutEvents(limit, plan, now);
+  fanOutEvents(limit: number, plan: (events: readonly StoredEvent[]) => NewDelivery[], now: number, options: FanOutOptions = {}): Promise<FanOutResult | 'busy'> {
+    return this.#events.fanOutEvents(limit, plan, now, options);
   }
   claimWebhookDeliveries(now: number, limit: number, claimMs: number, excludeEndpoints: readonly string[] = []): Promise<ClaimedDelivery[]> {
     return this.#events.claimWebhookDeliveries(now, limit, claimMs, excludeEndpoints);

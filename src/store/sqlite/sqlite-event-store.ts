@@ -5,11 +5,12 @@
 import type Database from 'better-sqlite3';
 import { encodeEventList } from '../../domain/webhook-endpoint.ts';
 import {
-  type AttemptRow, type DeliveryRow, type EndpointRow, type EventRow, deliveryColumns, eventSelect, toAttempt, toDelivery, toStoredEndpoint, toStoredEvent,
+  type AttemptRow, type DeliveryRow, type EndpointRow, type EventRow, type LiteEventRow, deliveryColumns, eventSelect, liteEventColumns, toAttempt, toDelivery,
+  toLiteEvent, toStoredEndpoint, toStoredEvent,
 } from '../event-rows.ts';
 import { bornClaimed, pickDue } from '../claim-due.ts';
 import type {
-  ClaimedDelivery, DeliveryQuery, DeliveryResult, EventQuery, FanOutResult, NewDelivery, StoredEvent, StoredWebhookEndpoint, WebhookAttempt, WebhookDelivery,
+  ClaimedDelivery, DeliveryQuery, DeliveryResult, EventQuery, FanOutOptions, FanOutResult, NewDelivery, StoredEvent, StoredWebhookEndpoint, WebhookAttempt, WebhookDelivery,
 } from '../store.ts';
 
 const fanOutCursor = 'webhooks';
@@ -26,8 +27,12 @@ export class SqliteEventStore {
     this.#s = {
       cursor: db.prepare<[string], { seq: number }>('SELECT seq FROM event_cursors WHERE name = ?'),
       moveCursor: db.prepare('INSERT INTO event_cursors (name, seq) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET seq = excluded.seq'),
-      eventsAfter: db.prepare<[number, number], EventRow>(
-        `SELECT ${eventSelect} FROM events e LEFT JOIN messages m ON m.id = e.message_id WHERE e.seq > ? ORDER BY e.seq LIMIT ?`),
+      // The fan-out reads events alone; messages only for the callback URLs of the few that need them.
+      eventsAfter: db.prepare<[number, number], LiteEventRow>(`SELECT ${liteEventColumns} FROM events e WHERE e.seq > ? ORDER BY e.seq LIMIT ?`),
+      callbackEventsAfter: db.prepare<[number, number], LiteEventRow>(`SELECT ${liteEventColumns} FROM events e WHERE e.seq > ? AND e.callback = 1 ORDER BY e.seq LIMIT ?`),
+      lastSeq: db.prepare<[], { m: number | null }>('SELECT max(seq) AS m FROM events'),
+      callbackUrls: db.prepare<[string], { id: string; callback_url: string | null }>(
+        'SELECT id, callback_url FROM messages WHERE id IN (SELECT value FROM json_each(?))'),
       insertDelivery: db.prepare<[number, string, string, string | null, number, number, number], { id: number }>(
         "INSERT INTO webhook_deliveries (event_seq, account_id, endpoint_id, url, state, next_at, created_at, attempts) VALUES (?, ?, ?, ?, 'pending', ?, ?, ?) RETURNING id"),
       // The first due deliveries, in next_at order (a window of them: see claimWebhookDeliveries).
@@ -135,23 +140,39 @@ export class SqliteEventStore {
     }).immediate();
   }
 
-  fanOutEvents(limit: number, plan: (events: readonly StoredEvent[]) => NewDelivery[], now: number): FanOutResult {
+  fanOutEvents(limit: number, plan: (events: readonly StoredEvent[]) => NewDelivery[], now: number, options: FanOutOptions): FanOutResult {
     const s = this.#s;
     return this.#relaxed(() => {
       const from = s.cursor.get(fanOutCursor)?.seq ?? 0;
-      const rows = s.eventsAfter.all(from, limit);
-      if (rows.length === 0) return { events: 0, deliveries: 0, claimed: [] };
-      const events = rows.map((r) => toStoredEvent(r, this.#eventCursor(Number(r.seq))));
-      const bySeq = new Map(events.map((e) => [e.seq, e]));
+      const rows = options.onlyCallbacks ? s.callbackEventsAfter.all(from, limit) : s.eventsAfter.all(from, limit);
+      // Reading only callback events, a short page means every event up to the last is done with.
+      const through = options.onlyCallbacks && rows.length < limit ? s.lastSeq.get()?.m ?? from : undefined;
+      if (rows.length === 0) {
+        if (through !== undefined && through > from) s.moveCursor.run(fanOutCursor, through);
+        return { events: 0, deliveries: 0, claimed: [] };
+      }
+      const events = rows.map((r) => toLiteEvent(r, this.#eventCursor(Number(r.seq))));
+      const ids = events.filter((e) => e.callback && e.messageId !== null).map((e) => e.messageId!);
+      if (ids.length > 0) {
+        const urls = new Map(s.callbackUrls.all(JSON.stringify(ids)).map((r) => [r.id, r.callback_url]));
+        for (const e of events) if (e.callback) e.callbackUrl = urls.get(e.messageId!) ?? null;
+      }
       const deliveries = plan(events);
       const claimed: ClaimedDelivery[] = [];
+      const born: Array<{ id: number; d: NewDelivery; nextAt: number }> = [];
       for (const d of deliveries) {
         const nextAt = d.claimMs === undefined ? now : now + d.claimMs;
         const attempts = d.claimMs === undefined ? 0 : 1;
         const { id } = s.insertDelivery.get(d.eventSeq, d.accountId, d.endpointId, d.url, nextAt, now, attempts)!;
-        if (d.claimMs !== undefined) claimed.push(bornClaimed(id, d, nextAt, now, bySeq.get(d.eventSeq)!));
+        if (d.claimMs !== undefined) born.push({ id, d, nextAt });
       }
-      s.moveCursor.run(fanOutCursor, events[events.length - 1]!.seq);
+      if (born.length > 0) {
+        // Those sent at once need their events whole (with their messages), as a claim reads them.
+        const seqs = [...new Set(born.map((b) => b.d.eventSeq))];
+        const full = new Map(s.eventsBySeq.all(JSON.stringify(seqs)).map((r) => [Number(r.seq), toStoredEvent(r, this.#eventCursor(Number(r.seq)))]));
+        for (const b of born) claimed.push(bornClaimed(b.id, b.d, b.nextAt, now, full.get(b.d.eventSeq)!));
+      }
+      s.moveCursor.run(fanOutCursor, Math.max(events[events.length - 1]!.seq, through ?? 0));
       return { events: events.length, deliveries: deliveries.length, claimed };
     });
   }

@@ -20,7 +20,7 @@ const messageColumns = [
 const chunk = 32;
 
 interface Finished {
-  id: string; account_id: string; batch_id: string | null; route_id: string; credits: number;
+  id: string; account_id: string; batch_id: string | null; route_id: string; credits: number; callback: number;
   receipt_to: string | null; recipient: string; sender: string; created_at: number;
 }
 interface ClaimRow {
@@ -44,7 +44,7 @@ export class SqliteMessageWriter {
     this.#db = db;
     const values = `(${messageColumns.map(() => '?').join(',')})`;
     const insertSql = (n: number) => `INSERT INTO messages (${messageColumns.join(',')}) VALUES ${Array(n).fill(values).join(',')}`;
-    const finishSql = (where: string) => `UPDATE messages SET status = ?, error_code = ?, done_at = ? WHERE ${where} AND status = ? RETURNING id, account_id, batch_id, route_id, credits, receipt_to, recipient, sender, created_at`;
+    const finishSql = (where: string) => `UPDATE messages SET status = ?, error_code = ?, done_at = ? WHERE ${where} AND status = ? RETURNING id, account_id, batch_id, route_id, credits, receipt_to, recipient, sender, created_at, callback_url IS NOT NULL AS callback`;
     this.#s = {
       insertOne: db.prepare(insertSql(1)),
       insertChunk: db.prepare(insertSql(chunk)),
@@ -101,8 +101,8 @@ export class SqliteMessageWriter {
       // The receipt outbox of the SMPP server: written with the final state, in its transaction.
       owe: db.prepare('INSERT INTO smpp_receipts (message_id, system_id, status, error_code, done_at, submitted_at, recipient, sender) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
       // The event log, written with the change it records (see domain/event.ts).
-      event: db.prepare('INSERT INTO events (account_id, type, message_id, batch_id, status, error_code, at, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
-      batchFinal: db.prepare<[string], { open: number }>('UPDATE batches SET open = open - 1 WHERE id = ? AND open > 0 RETURNING open'),
+      event: db.prepare('INSERT INTO events (account_id, type, message_id, batch_id, status, error_code, at, data, callback) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+      batchFinal: db.prepare<[number, string], { open: number }>('UPDATE batches SET open = max(open - ?, 0) WHERE id = ? AND open > 0 RETURNING open'),
       batchCounts: db.prepare<[string], { status: string; n: number }>('SELECT status, count(*) AS n FROM messages WHERE batch_id = ? GROUP BY status'),
       cancel: db.prepare<[string, string | null, number, string, string, string], Finished>(finishSql('id = ? AND account_id = ?')),
     };
@@ -182,7 +182,7 @@ export class SqliteMessageWriter {
         case 'submitted': {
           const row = s.submitted.get(o.carrierId, o.at, rowid, attempt, attempt);
           if (!row) return undefined;
-          s.event.run(row.account_id, 'message.submitted', o.id, row.batch_id, 'SUBMITTED', null, o.at, null);
+          s.event.run(row.account_id, 'message.submitted', o.id, row.batch_id, 'SUBMITTED', null, o.at, null, 0);
           if (o.parts && o.parts.length > 1) o.parts.forEach((key, i) => s.insertPart.run(key, o.id, i + 1));
           return { messageId: o.id, accountId: row.account_id, from: 'DISPATCHING', to: 'SUBMITTED', refunded: 0 };
         }
@@ -312,6 +312,9 @@ export class SqliteMessageWriter {
     const out: Transition[] = [];
     this.#db.transaction(() => {
       const routes = new Map(s.routes.all().map((r) => [r.id, toRoute(r)]));
+      // Final messages per batch, counted off once per batch at the end (a bulk request's
+      // messages finish many to a transaction: one UPDATE of its row instead of one each).
+      const finishedInBatch = new Map<string, { n: number; accountId: string; at: number }>();
       const finish: Finisher = (row, from, to, errorCode, at) => {
         if (!row) return undefined;
         const route = routes.get(row.route_id);
@@ -322,21 +325,32 @@ export class SqliteMessageWriter {
           s.ledger.run(row.account_id, row.route_id, refund, 'refund', row.id, null, `${to}${errorCode ? ` ${errorCode}` : ''}`, at);
         }
         if (row.receipt_to !== null) s.owe.run(row.id, row.receipt_to, to, errorCode, at, row.created_at, row.recipient, row.sender);
-        s.event.run(row.account_id, eventForStatus(to)!, row.id, row.batch_id, to, errorCode, at, null);
-        if (row.batch_id !== null && s.batchFinal.get(row.batch_id)?.open === 0) {
-          const counts: CampaignSummary['counts'] = {};
-          let total = 0;
-          for (const c of s.batchCounts.all(row.batch_id)) {
-            counts[c.status as MessageStatus] = c.n;
-            total += c.n;
+        s.event.run(row.account_id, eventForStatus(to)!, row.id, row.batch_id, to, errorCode, at, null, row.callback);
+        if (row.batch_id !== null) {
+          const b = finishedInBatch.get(row.batch_id);
+          if (b) {
+            b.n++;
+            b.at = Math.max(b.at, at);
+          } else {
+            finishedInBatch.set(row.batch_id, { n: 1, accountId: row.account_id, at });
           }
-          s.event.run(row.account_id, 'campaign.completed', null, row.batch_id, null, null, at, JSON.stringify({ total, counts } satisfies CampaignSummary));
         }
         return { messageId: row.id, accountId: row.account_id, from, to, refunded: refund };
       };
       for (const item of items) {
         const t = step(item, finish, routes);
         if (t) out.push(t);
+      }
+      // The transaction that takes a batch's open count to zero writes its campaign.completed, once.
+      for (const [batchId, b] of finishedInBatch) {
+        if (s.batchFinal.get(b.n, batchId)?.open !== 0) continue;
+        const counts: CampaignSummary['counts'] = {};
+        let total = 0;
+        for (const c of s.batchCounts.all(batchId)) {
+          counts[c.status as MessageStatus] = c.n;
+          total += c.n;
+        }
+        s.event.run(b.accountId, 'campaign.completed', null, batchId, null, null, b.at, JSON.stringify({ total, counts } satisfies CampaignSummary), 0);
       }
     }).immediate();
     return out;

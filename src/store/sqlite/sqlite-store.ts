@@ -8,7 +8,7 @@ import { afterBindFailure, type BindLockoutRule, type SmppUser, type StoredSmppU
 import type {
   AcceptRequest, AcceptResult, AwaitingReceipt, ClaimedMessage, Balance, Batch, Fence, LeaseGrant, LedgerEntry, MessageQuery, ReceiptUpdate, SendingProfile, Store,
   ConnectorStatusRow, SmppPart, SmppReceipt, StoredConnector, StoredResponse, SubmissionOutcome, Transition,
-  ClaimedDelivery, DeliveryQuery, DeliveryResult, EventQuery, FanOutResult, NewDelivery, StoredEvent, StoredWebhookEndpoint, WebhookAttempt, WebhookDelivery,
+  ClaimedDelivery, DeliveryQuery, DeliveryResult, EventQuery, FanOutOptions, FanOutResult, NewDelivery, StoredEvent, StoredWebhookEndpoint, WebhookAttempt, WebhookDelivery,
 } from '../store.ts';
 import { SqliteEventStore } from './sqlite-event-store.ts';
 import { openSqlite, type SqliteOptions } from './sqlite-database.ts';
@@ -363,8 +363,8 @@ export class SqliteStore implements Store {
   async getWebhookEndpoint(id: string, accountId?: string): Promise<StoredWebhookEndpoint | undefined> { return this.#events.getWebhookEndpoint(id, accountId); }
   async listWebhookEndpoints(filter: { accountId?: string; enabledOnly?: boolean }): Promise<StoredWebhookEndpoint[]> { return this.#events.listWebhookEndpoints(filter); }
   async removeWebhookEndpoint(accountId: string, id: string, at: number): Promise<boolean> { return this.#events.removeWebhookEndpoint(accountId, id, at); }
-  async fanOutEvents(limit: number, plan: (events: readonly StoredEvent[]) => NewDelivery[], now: number): Promise<FanOutResult> {
-    return this.#events.fanOutEvents(limit, plan, now);
+  async fanOutEvents(limit: number, plan: (events: readonly StoredEvent[]) => NewDelivery[], now: number, options: FanOutOptions = {}): Promise<FanOutResult> {
+    return this.#events.fanOutEvents(limit, plan, now, options);
   }
   async claimWebhookDeliveries(now: number, limit: number, claimMs: number, excludeEndpoints: readonly string[] = []): Promise<ClaimedDelivery[]> {
     return this.#events.claimWebhookDeliveries(now, limit, claimMs, excludeEndpoints);

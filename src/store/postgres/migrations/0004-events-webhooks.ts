@@ -27,10 +27,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       status text,
       error_code text,
       at bigint NOT NULL,
-      data text
+      data text,
+      callback boolean NOT NULL DEFAULT false
     );
     CREATE INDEX events_account ON events (account_id, txid, seq);
     CREATE INDEX events_order ON events (txid, seq);
+    CREATE INDEX events_callback ON events (txid, seq) WHERE callback;
     CREATE TABLE webhook_endpoints (
       id text PRIMARY KEY,
       account_id text NOT NULL,

@@ -20,7 +20,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   // The event log. seq orders it: SQLite has one writer, so rows commit in seq order and a
   // reader's cursor never skips a row that commits later. `data` holds what a row of its own
-  // columns cannot (a campaign's counts).
+  // columns cannot (a campaign's counts); `callback` marks a final event whose message has a
+  // callback_url, so the fan-out reads messages only for those.
   await sql`
     CREATE TABLE events (
       seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -31,9 +32,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       status TEXT,
       error_code TEXT,
       at INTEGER NOT NULL,
-      data TEXT
+      data TEXT,
+      callback INTEGER NOT NULL DEFAULT 0
     )`.execute(db);
   await sql`CREATE INDEX events_account ON events (account_id, seq)`.execute(db);
+  // While no endpoint is registered anywhere, the fan-out reads only the events owed to callback URLs.
+  await sql`CREATE INDEX events_callback ON events (seq) WHERE callback = 1`.execute(db);
 
   // Endpoints: `kind` 'endpoint' (registered URL, events subscribed) or 'callback' (one per
   // account: holds the secret that signs per-request callback_url deliveries; its URL is the
