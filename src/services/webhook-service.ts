@@ -178,7 +178,7 @@ export class WebhookService {
     const seq = parseEventId(id);
     const event = seq === undefined ? undefined : await this.#store.getEvent(accountId, seq);
     if (!event) throw new DakiyaError('ERR_NOT_FOUND', `No event ${id.slice(0, 64)}.`);
-    return { event, deliveries: await this.#withAttempts(await this.#store.listWebhookDeliveries({ accountId, eventSeq: event.seq, limit: 100 })) };
+    return { event, deliveries: await this.#withAttempts(() => this.#store.listWebhookDeliveries({ accountId, eventSeq: event.seq, limit: 100 })) };
   }
 
   /**
@@ -208,13 +208,19 @@ export class WebhookService {
   async deliveries(accountId: string, endpointId: string, query: { state?: DeliveryState; before?: number; limit: number }): Promise<DeliveryView[]> {
     if (endpointId !== 'callback') await this.#stored(accountId, endpointId);
     const id = endpointId === 'callback' ? callbackEndpointId(accountId) : endpointId;
-    return this.#withAttempts(await this.#store.listWebhookDeliveries({ accountId, endpointId: id, limit: query.limit,
+    return this.#withAttempts(() => this.#store.listWebhookDeliveries({ accountId, endpointId: id, limit: query.limit,
       ...(query.state !== undefined && { state: query.state }), ...(query.before !== undefined && { before: query.before }) }));
   }
 
   /** Each delivery with every attempt: the logged (failed) ones, and its last one from its own row when that delivered. */
-  async #withAttempts(deliveries: WebhookDelivery[]): Promise<DeliveryView[]> {
-    const attempts = await this.#store.listWebhookAttempts(deliveries.map((d) => d.id));
+  async #withAttempts(list: () => Promise<WebhookDelivery[]>): Promise<DeliveryView[]> {
+    // Deliveries and their attempts are two reads. An attempt recorded between them would show in
+    // the log while its delivery still looked unattempted (next_at, state); so the deliveries are
+    // read again after the attempts: each row is then at least as new as its log.
+    const first = await list();
+    const attempts = await this.#store.listWebhookAttempts(first.map((d) => d.id));
+    const byId = new Map((await list()).map((d) => [d.id, d]));
+    const deliveries = first.map((d) => byId.get(d.id) ?? d);
     return deliveries.map((d) => {
       const log = attempts.filter((a) => a.deliveryId === d.id);
       if (d.state === 'delivered' && d.lastAt !== null && !log.some((a) => a.at === d.lastAt)) {
