@@ -148,7 +148,7 @@ function send(url: URL, addresses: readonly ResolvedAddress[], request: GuardedP
 }
 
 /** A lookup that answers only with the addresses the guard checked, in the shape net asks for. */
-function pinnedLookup(addresses: readonly ResolvedAddress[]): LookupFunction {
+export function pinnedLookup(addresses: readonly ResolvedAddress[]): LookupFunction {
   return (hostname, options, callback) => {
     const family = options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : options.family;
     const usable = family === 4 || family === 6 ? addresses.filter((a) => a.family === family) : addresses;

@@ -3,6 +3,7 @@
 // clients note the address their socket reached, so each attempt can name where it was sent.
 import type { LookupFunction } from 'node:net';
 import { Agent, Client, Pool, type buildConnector, type Dispatcher } from 'undici';
+import { pinnedLookup } from '../../services/guarded-http-post.ts';
 import type { ResolvedAddress } from '../../services/url-guard.ts';
 
 /**
@@ -24,21 +25,8 @@ export class PinnedAddresses {
    * net.connect's lookup. net asks only for names (an IP-literal host is connected as is), and
    * with autoSelectFamily (Node 20's default) asks for all addresses at once.
    */
-  readonly lookup: LookupFunction = (hostname, options, callback) => {
-    const family = options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : options.family;
-    const checked = this.#byHost.get(hostname) ?? [];
-    const usable = family === 4 || family === 6 ? checked.filter((a) => a.family === family) : checked;
-    const first = usable[0];
-    if (first === undefined) {
-      const error: NodeJS.ErrnoException = new Error(`no checked address for ${hostname}`);
-      error.code = 'ENOTFOUND';
-      callback(error, '', 0);
-    } else if (options.all) {
-      callback(null, usable.map((a) => ({ address: a.address, family: a.family })));
-    } else {
-      callback(null, first.address, first.family);
-    }
-  };
+  readonly lookup: LookupFunction = (hostname, options, callback) =>
+    pinnedLookup(this.#byHost.get(hostname) ?? [])(hostname, options, callback);
 }
 
 /**
