@@ -24,6 +24,9 @@ import { AuthService } from './services/auth-service.ts';
 import { ConnectorService } from './services/connector-service.ts';
 import { ReportService } from './services/report-service.ts';
 import { SecretBox } from './services/secret-box.ts';
+import { OtpAdminService } from './services/otp-admin-service.ts';
+import { OtpService } from './services/otp-service.ts';
+import { otpHashKey } from './domain/otp.ts';
 import { createUrlGuard, type Resolve, type UrlGuard } from './services/url-guard.ts';
 import { WebhookSender } from './channels/webhooks/webhook-sender.ts';
 import { WebhookService } from './services/webhook-service.ts';
@@ -56,6 +59,11 @@ export interface Core {
   webhooks: WebhookService;
   /** The SSRF guard for customer-supplied URLs (webhooks.allowPrivateNetworks). */
   urlGuard: UrlGuard;
+  /** Seals what must be read back (connector passwords, webhook secrets, OTP codes, a message's secret text) under the pepper. */
+  box: SecretBox;
+  /** The key OTP codes are hashed with (derived from the pepper). */
+  otpHashKey: Buffer;
+  otpAdmin: OtpAdminService;
 }
 
 /** Opens the data dir and store and builds the services the CLI and the server share. */
@@ -85,7 +93,8 @@ export async function openCore(config: Readonly<Config>, clock: Clock = systemCl
   const smppUsers = new SmppUserService({
     store, hasher, clock, defaults: { maxBinds: config.smpp.defaultMaxBinds, route: config.smpp.defaultRoute }, lockout: config.smpp.lockout,
   });
-  return { config, store, clock, ids, hasher, profiles, auth, admin, connectors, smppUsers, webhooks, urlGuard };
+  const otpAdmin = new OtpAdminService({ store, clock, defaults: config.otp });
+  return { config, store, clock, ids, hasher, profiles, auth, admin, connectors, smppUsers, webhooks, urlGuard, box, otpHashKey: otpHashKey(pepper), otpAdmin };
 }
 
 /** PostgreSQL when a store URL is configured, else SQLite in the data dir. Migrates either to the latest schema. */
@@ -128,7 +137,11 @@ export interface FirstStart {
   demo?: { accountId: string; apiKey: string; sender: string; templateId: string; message: string };
 }
 
-export const demo = { sender: 'DAKIYA', templateId: 'DAKIYA-DEMO-1', text: 'Your Dakiya demo code is {#num#}. - DAKIYA', message: 'Your Dakiya demo code is 482913. - DAKIYA' } as const;
+export const demo = {
+  sender: 'DAKIYA', templateId: 'DAKIYA-DEMO-1', text: 'Your Dakiya demo code is {#num#}. - DAKIYA', message: 'Your Dakiya demo code is 482913. - DAKIYA',
+  /** An OTP template and the OTP channel (seed 002 channel_id) that uses it. */
+  otpTemplateId: 'DAKIYA-OTP-1', otpText: '{#num#} is your Dakiya verification code. Do not share it with anyone. - DAKIYA', otpChannelId: '1',
+} as const;
 
 /** On an empty database: an operator token and (unless disabled) a demo account ready to send. */
 export async function firstStart(core: Core): Promise<FirstStart | undefined> {
@@ -146,6 +159,8 @@ export async function firstStart(core: Core): Promise<FirstStart | undefined> {
     const { account, apiKey } = await core.admin.createAccount({ name: 'Demo account', credits });
     await core.admin.addSender(account.id, demo.sender);
     await core.admin.addTemplate(account.id, { templateId: demo.templateId, sender: demo.sender, category: 'transactional', text: demo.text });
+    await core.admin.addTemplate(account.id, { templateId: demo.otpTemplateId, sender: demo.sender, category: 'otp', text: demo.otpText });
+    await core.otpAdmin.saveChannel(account.id, { channelId: demo.otpChannelId, templateId: demo.otpTemplateId, sender: demo.sender });
     return { operatorToken, demo: { accountId: account.id, apiKey, sender: demo.sender, templateId: demo.templateId, message: demo.message } };
   } finally {
     await core.store.releaseLease('first-start', holder, grant.token);
@@ -155,6 +170,7 @@ export async function firstStart(core: Core): Promise<FirstStart | undefined> {
 export interface Gateway {
   core: Core;
   housekeeping: HousekeepingWorker;
+  otp: OtpService;
   http: FastifyInstance;
   logger: Logger;
   metrics: Metrics;
@@ -314,6 +330,7 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
   });
   const workers = new Map(lanes.map((lane) => [lane, new DispatchWorker(lane, {
     store, clock, channelFor, options: config.dispatch, promotionalWindow: config.promotionalWindow,
+    reveal: (sealed, id) => core.box.open(sealed, `message:${id}`),
     events: {
       onTransitions, onError: onError(`dispatch-${lane}`),
       onSubmit: (name, count) => {
@@ -330,6 +347,7 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
     options: {
       idempotencyRetentionSeconds: config.idempotency.retentionSeconds, receiptGraceSeconds: config.messages.receiptGraceSeconds,
       smppPartTimeoutMs: config.smpp.partTimeoutMs, eventRetentionDays: config.webhooks.eventRetentionDays,
+      otpRetentionDays: config.otp.sessionRetentionDays,
     },
   });
   const housekeepingLease = new LeaseKeeper('housekeeping', nodeId, store, leaseOptions, {
@@ -341,12 +359,19 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
   const policy = sendPolicy(config);
   const send = new SendService({
     store, profiles: core.profiles, clock, ids: core.ids, policy, checkCallbackUrl: (url) => core.webhooks.checkUrl(url, 'callback_url'),
-    onAccepted: (lane) => workers.get(lane)?.wake(),
+    onAccepted: (lane) => workers.get(lane)?.wake(), sealSecret: (text, id) => core.box.seal(text, `message:${id}`),
+  });
+  const otp = new OtpService({
+    store, send, profiles: core.profiles, clock, ids: core.ids, box: core.box, hashKey: core.otpHashKey, settings: config.otp,
+    onGuard: (guard, tripped) => {
+      metrics.otpGuards.inc({ guard, tripped: String(tripped) });
+      if (tripped) logger.warn({ guard }, 'OTP guard tripped');
+    },
   });
   const reports = new ReportService(store);
   const limiter: RateLimiter = store.driver === 'sqlite' ? new LocalRateLimiter(clock) : new SharedRateLimiter(store, clock);
   const http = await buildHttpServer({
-    config, logger, clock, metrics, send, reports, admin: core.admin, connectors: core.connectors, smppUsers: core.smppUsers, auth: core.auth, webhooks: core.webhooks,
+    config, logger, clock, metrics, send, reports, admin: core.admin, connectors: core.connectors, smppUsers: core.smppUsers, auth: core.auth, webhooks: core.webhooks, otp, otpAdmin: core.otpAdmin,
     ready: () => ready && storeUp, limiter, api: role !== 'worker',
     notReadyReason: () => (ready && !storeUp ? 'The database is unreachable; nothing was stored. Retry shortly.' : undefined),
   });
@@ -392,7 +417,7 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
   ready = true;
 
   return {
-    core, http, logger, metrics, url, channel, smpp, smppServer, housekeeping, nodeId,
+    core, http, logger, metrics, url, channel, smpp, smppServer, housekeeping, nodeId, otp,
     stop() {
       stopping ??= (async () => {
         ready = false;

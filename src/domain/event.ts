@@ -5,6 +5,7 @@ import type { MessageStatus } from './message.ts';
 
 export const eventTypes = [
   'message.submitted', 'message.delivered', 'message.failed', 'message.expired', 'message.unknown', 'campaign.completed',
+  'otp.sent', 'otp.verified', 'otp.failed', 'otp.expired', 'otp.locked', 'otp.blocked',
 ] as const;
 export type EventType = (typeof eventTypes)[number];
 

@@ -81,4 +81,9 @@ export type NewMessage = Omit<Message, 'submittedAt' | 'doneAt' | 'carrierId' | 
   receiptTo?: string | null;
   /** The per-request callback URL its final event is pushed to (already checked by the URL guard). */
   callbackUrl?: string | null;
+  /**
+   * When the text holds a secret (an OTP): `body` has it masked, and this is the real text sealed
+   * under a key derived from the pepper, opened only when the message is handed to a channel.
+   */
+  secret?: string | null;
 };

@@ -4,7 +4,7 @@
 // The fast path exists because a bulk request carries up to 50,000 recipients: one pass over the
 // char codes, no regex, no intermediate strings, and failures are shared frozen objects. Only
 // numbers that are neither Indian nor malformed reach libphonenumber-js.
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 
 export type RecipientResult =
   | { ok: true; msisdn: string; country: string; domestic: boolean }
@@ -133,4 +133,9 @@ function parseInternational(raw: string): RecipientResult {
   const type = parsed.getType();
   if (type !== 'MOBILE' && type !== 'FIXED_LINE_OR_MOBILE') return internationalNotMobile;
   return { ok: true, msisdn: parsed.number.slice(1), country: parsed.country, domestic: false };
+}
+
+/** Whether `iso2` is an upper-case ISO 3166-1 alpha-2 country the numbering metadata knows (so a number can be found to belong to it). */
+export function isKnownCountry(iso2: string): boolean {
+  return /^[A-Z]{2}$/.test(iso2) && isSupportedCountry(iso2);
 }

@@ -3,8 +3,8 @@
 import pino, { type Logger } from 'pino';
 
 const redactPaths = [
-  'to', 'recipient', 'recipients', 'body', 'message', 'text', 'variables', 'api_key', 'apiKey', 'token',
-  '*.to', '*.recipient', '*.body', '*.message', '*.text', '*.api_key', '*.apiKey', '*.token',
+  'to', 'recipient', 'recipients', 'body', 'message', 'text', 'variables', 'api_key', 'apiKey', 'token', 'otp', 'code',
+  '*.to', '*.recipient', '*.body', '*.message', '*.text', '*.variables', '*.api_key', '*.apiKey', '*.token', '*.otp', '*.code',
   'req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.apikey',
 ];
 

@@ -27,6 +27,8 @@ export class Metrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15],
   });
   readonly webhookEndpointsDisabled = new Counter({ name: 'dakiya_webhook_endpoints_disabled_total', help: 'Webhook endpoints Dakiya disabled (410 Gone, or failing for webhooks.disableAfterHours)', labelNames: ['reason'], registers: [this.registry] });
+  readonly otpGuards = new Counter({ name: 'dakiya_otp_guard_refusals_total', help: 'OTP sends or checks refused by an anti-abuse guard (alert on tripped="true": the first refusal of a guard in its window)', labelNames: ['guard', 'tripped'], registers: [this.registry] });
+  readonly otpChecks = new Counter({ name: 'dakiya_otp_checks_total', help: 'OTP checks by result: verified, mismatch, expired, locked, used', labelNames: ['result'], registers: [this.registry] });
   readonly eventsFannedOut = new Counter({ name: 'dakiya_events_fanned_out_total', help: 'Events read by the webhook fan-out on this node', registers: [this.registry] });
   readonly connectorUp = new Gauge({ name: 'dakiya_smpp_connector_up', help: '1 while an upstream SMPP connector has a bound session that can submit (on the node holding the binds)', labelNames: ['connector'], registers: [this.registry] });
   readonly connectorBound = new Gauge({ name: 'dakiya_smpp_connector_bound_sessions', help: 'Bound SMPP sessions of a connector', labelNames: ['connector'], registers: [this.registry] });

@@ -28,6 +28,15 @@ export function eventPayload(event: StoredEvent): Record<string, unknown> {
       completed_at: iso(event.at), timestamp: iso(event.at),
     };
   }
+  if (event.type.startsWith('otp.')) {
+    // The session's public facts (store/otp-rows.ts otpEventData): never the code.
+    const data = event.data ? JSON.parse(event.data) as Record<string, unknown> : {};
+    const times = (key: string) => (typeof data[key] === 'number' ? { [key]: iso(data[key] as number) } : {});
+    return {
+      event: event.type, event_id: eventId(event.seq), ...data, ...times('expires_at'), ...times('locked_until'),
+      message_id: event.messageId, timestamp: iso(event.at),
+    };
+  }
   const m = event.message;
   const final = event.type !== 'message.submitted';
   const delivered = event.type === 'message.delivered';

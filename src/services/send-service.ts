@@ -42,6 +42,11 @@ export interface SendRequest {
   receiptTo?: string;
   /** Where each message's final event (its delivery report) is pushed, signed with the account's callback secret. */
   callbackUrl?: string;
+  /**
+   * A secret the text carries (an OTP code): stored masked in the message body, with the real text
+   * sealed beside it and opened only when the message is handed to a channel.
+   */
+  secret?: string;
 }
 
 export interface Caller {
@@ -88,11 +93,14 @@ export class SendService {
   #policy: SendPolicy;
   #onAccepted: (lane: Lane) => void;
   #checkCallbackUrl: (url: string) => Promise<string>;
+  #sealSecret: ((text: string, messageId: string) => string) | undefined;
 
   constructor(deps: {
     store: Store; profiles: SendingProfileCache; clock: Clock; ids: IdGenerator; policy: SendPolicy; onAccepted?: (lane: Lane) => void;
     /** The SSRF guard's check of a callback_url: answers it normalised or throws ERR_WEBHOOK_URL_NOT_ALLOWED. */
     checkCallbackUrl?: (url: string) => Promise<string>;
+    /** Seals a message's real text (SecretBox, context `message:<id>`); needed for requests with a secret. */
+    sealSecret?: (text: string, messageId: string) => string;
   }) {
     this.#store = deps.store;
     this.#profiles = deps.profiles;
@@ -100,6 +108,7 @@ export class SendService {
     this.#ids = deps.ids;
     this.#policy = deps.policy;
     this.#onAccepted = deps.onAccepted ?? (() => {});
+    this.#sealSecret = deps.sealSecret;
     this.#checkCallbackUrl = deps.checkCallbackUrl ?? (async () => {
       throw new DakiyaError('ERR_WEBHOOK_URL_NOT_ALLOWED', 'callback_url is not available here', { field: 'callback_url' });
     });
@@ -107,7 +116,7 @@ export class SendService {
 
   /** Validates and prices without storing or charging anything (estimate and test_mode). */
   async estimate(caller: Caller, request: SendRequest, bulk: boolean): Promise<Prepared> {
-    const prepared = await this.#prepare(caller, request, bulk);
+    const prepared = await this.prepare(caller, request, bulk);
     const balance = (await this.#store.getBalances(caller.accountId)).find((b) => b.routeId === prepared.route.id);
     return { ...prepared, availableCredits: balance?.balance ?? 0 };
   }
@@ -121,7 +130,15 @@ export class SendService {
       const stored = await this.#store.findIdempotentResponse(caller.accountId, idempotency.key);
       if (stored) return this.#replay(stored, idempotency);
     }
-    const prepared = await this.#prepare(caller, request, bulk);
+    const prepared = await this.prepare(caller, request, bulk);
+    return this.commit(caller, prepared, request.recipients.length, idempotency);
+  }
+
+  /**
+   * Commits what prepare() validated and priced: the messages are durable when this resolves.
+   * Throws ERR_INSUFFICIENT_CREDITS (nothing stored) when the route's balance is too low.
+   */
+  async commit(caller: Caller, prepared: Prepared, totalRecipients: number, idempotency?: IdempotencyOptions): Promise<SendOutcome> {
     const response = idempotency && { key: idempotency.key, response: { requestHash: idempotency.requestHash, ...idempotency.render(prepared) } };
     const result = await this.#store.accept({
       accountId: caller.accountId,
@@ -130,7 +147,7 @@ export class SendService {
       messages: prepared.messages,
       ...(prepared.batchId !== null && {
         batch: {
-          id: prepared.batchId, accountId: caller.accountId, routeId: prepared.route.id, totalRecipients: request.recipients.length,
+          id: prepared.batchId, accountId: caller.accountId, routeId: prepared.route.id, totalRecipients,
           acceptedRecipients: prepared.messages.length, createdAt: prepared.createdAt, scheduledAt: prepared.scheduled ? prepared.dueAt : null,
         },
       }),
@@ -156,7 +173,8 @@ export class SendService {
     return { kind: 'replay', stored };
   }
 
-  async #prepare(caller: Caller, request: SendRequest, bulk: boolean): Promise<Prepared> {
+  /** Validates and prices a request (every rule but the balance), storing nothing. */
+  async prepare(caller: Caller, request: SendRequest, bulk: boolean): Promise<Prepared> {
     const policy = this.#policy;
     const now = this.#clock.now();
     if (request.recipients.length === 0) throw new DakiyaError('ERR_INVALID_REQUEST', 'at least one recipient is required', { field: 'to' });
@@ -243,9 +261,18 @@ export class SendService {
       }
       const credits = creditsFor(content.segments, route.pricePerSegment);
       debit += credits;
+      const id = this.#ids();
+      let body = content.text;
+      let secret: string | null = null;
+      if (request.secret !== undefined) {
+        if (request.secret.length === 0 || !body.includes(request.secret)) throw new DakiyaError('ERR_OTP_TEMPLATE_INVALID', undefined, { template_id: template?.templateId ?? null });
+        if (!this.#sealSecret) throw new Error('a request with a secret needs sealSecret');
+        secret = this.#sealSecret(body, id);
+        body = body.replaceAll(request.secret, '*'.repeat(request.secret.length));
+      }
       messages.push({
-        id: this.#ids(), accountId: caller.accountId, batchId, routeId: route.id, category: request.category, lane,
-        recipient: msisdn, sender: sender.sender, body: content.text, templateId: template?.templateId ?? null,
+        id, accountId: caller.accountId, batchId, routeId: route.id, category: request.category, lane,
+        recipient: msisdn, sender: sender.sender, body, secret, templateId: template?.templateId ?? null,
         encoding: content.encoding, segments: content.segments, flash: request.flash === true, credits,
         status: scheduled ? 'SCHEDULED' : 'QUEUED', correlationId: request.correlationId ?? null,
         dueAt, scheduledAt: scheduled ? dueAt : null, expiresAt, createdAt: now, receiptTo: request.receiptTo ?? null, callbackUrl,

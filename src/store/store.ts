@@ -2,6 +2,10 @@
 // store/sqlite implements it today and store/postgres will implement the same contract
 // (test/contract/store.contract.ts runs against every implementation).
 import type { Account, ApiKey, DltTemplate, SenderId } from '../domain/account.ts';
+import type { OtpChannelDefinition, OtpChannelName, OtpPolicy, OtpSession } from '../domain/otp.ts';
+import type { OtpCheckOptions, OtpCheckOutcome, OtpGuardSpec, OtpResendResult, OtpStartResult } from './otp-rows.ts';
+
+export type { OtpCheckOptions, OtpCheckOutcome, OtpGuardSpec, OtpRefusal, OtpResendResult, OtpStartResult } from './otp-rows.ts';
 import type { Connector } from '../domain/connector.ts';
 import type { ErrorCode } from '../domain/errors.ts';
 import type { EventType } from '../domain/event.ts';
@@ -31,7 +35,10 @@ export interface LedgerEntry {
 }
 
 /** What a dispatcher needs of a claimed message: enough to submit it, nothing more. */
-export type ClaimedMessage = Pick<Message, 'id' | 'routeId' | 'category' | 'recipient' | 'sender' | 'body' | 'encoding' | 'segments' | 'flash' | 'templateId' | 'expiresAt' | 'attempts'>;
+export type ClaimedMessage = Pick<Message, 'id' | 'routeId' | 'category' | 'recipient' | 'sender' | 'body' | 'encoding' | 'segments' | 'flash' | 'templateId' | 'expiresAt' | 'attempts'> & {
+  /** The real text, sealed, when `body` holds it with a secret masked (see NewMessage.secret). */
+  secret?: string | null;
+};
 
 export interface NewBatch {
   id: string;
@@ -528,6 +535,44 @@ export interface Store {
   countPendingDeliveries(): Promise<number>;
   /** Forgets events written before `before` and finished deliveries (with their attempts) done before it; answers how many events. */
   purgeEvents(before: number, limit: number): Promise<number>;
+
+  // one-time passwords
+  /**
+   * Starts a session: judges every guard on its counter row (locked, so concurrent sends on any
+   * node cannot both take the last place); if one refuses, nothing but its alert changes (the
+   * first refusal in a window writes otp.blocked); otherwise counts the send on each and inserts
+   * the session. The otp.sent event comes with confirmOtpSend, once the message is accepted.
+   */
+  startOtpSession(session: OtpSession, guards: readonly OtpGuardSpec[], now: number): Promise<OtpStartResult>;
+  /**
+   * Counts a resend of a pending session, atomically: refused while the cooldown runs or once the
+   * session has made maxSends sends; guards as for a start. The session's message becomes `messageId`.
+   */
+  reserveOtpResend(accountId: string, sessionId: string, guards: readonly OtpGuardSpec[], cooldownMs: number, messageId: string, now: number): Promise<OtpResendResult>;
+  /** The session's message was accepted: records the channel used and writes otp.sent. */
+  confirmOtpSend(accountId: string, sessionId: string, channel: OtpChannelName, now: number): Promise<void>;
+  /**
+   * The message of a send counted at `at` was not accepted (e.g. no credits): takes the count back
+   * from each guard, and the send from its session (a session started by it is removed).
+   */
+  undoOtpSend(accountId: string, sessionId: string, guards: readonly OtpGuardSpec[], at: number, undo: { created: true } | { created: false; previousSentAt: number; previousMessageId: string | null }): Promise<void>;
+  /**
+   * One check of a code, atomic with the session row locked: at most maxAttempts checks are ever
+   * evaluated, however many arrive at once. Writes otp.verified, otp.failed, otp.locked or
+   * otp.expired with the change. undefined: no such session for this account.
+   */
+  checkOtp(accountId: string, sessionId: string, now: number, options: OtpCheckOptions): Promise<OtpCheckOutcome | undefined>;
+  getOtpSession(accountId: string, sessionId: string): Promise<OtpSession | undefined>;
+  /** Pending sessions whose time ran out become expired (otp.expired; their sealed code erased); answers how many. */
+  expireOtpSessions(now: number, limit: number): Promise<number>;
+  /** Forgets sessions created before `before` that have ended, and counters whose window is over; answers how many sessions. */
+  purgeOtp(before: number, now: number, limit: number): Promise<number>;
+  saveOtpChannel(definition: OtpChannelDefinition): Promise<void>;
+  getOtpChannel(accountId: string, channelId: string): Promise<OtpChannelDefinition | undefined>;
+  listOtpChannels(accountId: string): Promise<OtpChannelDefinition[]>;
+  removeOtpChannel(accountId: string, channelId: string): Promise<boolean>;
+  getOtpPolicy(accountId: string): Promise<OtpPolicy | undefined>;
+  saveOtpPolicy(policy: OtpPolicy): Promise<void>;
 
   // the deployment
   /** Stores `value` under `key` unless a value is already there; answers the stored value. */

@@ -52,6 +52,7 @@ export class DispatchWorker {
   #pending = new Set<Promise<void>>();
   #lease: DispatchLease | undefined;
   #capacity: () => number;
+  #reveal: (sealed: string, messageId: string) => string;
 
   constructor(lane: Lane, deps: {
     store: Store; channelFor: (routeId: string) => Channel; clock: Clock; options: DispatchOptions; promotionalWindow: SendingWindow; events?: DispatchEvents;
@@ -62,9 +63,12 @@ export class DispatchWorker {
      * than this (and never beyond options.maxInFlight).
      */
     capacity?: () => number;
+    /** Opens a message's sealed real text (one whose body has a secret masked), right before it goes to its channel. */
+    reveal?: (sealed: string, messageId: string) => string;
   }) {
     this.#lease = deps.lease;
     this.#capacity = deps.capacity ?? (() => Infinity);
+    this.#reveal = deps.reveal ?? (() => { throw new Error('no way to open a sealed message text'); });
     this.lane = lane;
     this.#store = deps.store;
     this.#channelFor = deps.channelFor;
@@ -181,10 +185,21 @@ export class DispatchWorker {
           outcomes.push({ id: m.id, outcome: 'retry', errorCode: 'ERR_PROMOTIONAL_WINDOW_CLOSED', retryAt: opening });
           continue;
         }
+        let outbound: OutboundMessage = m;
+        if (m.secret) {
+          try {
+            outbound = { ...m, body: this.#reveal(m.secret, m.id), secret: null };
+          } catch (error) {
+            // Only a pepper other than the one that sealed it fails here (the gateway refuses to start with one).
+            this.#events.onError?.(error);
+            outcomes.push({ id: m.id, outcome: 'rejected', errorCode: 'ERR_INTERNAL', at: now });
+            continue;
+          }
+        }
         const channel = this.#channelFor(m.routeId);
         let list = byChannel.get(channel);
         if (!list) byChannel.set(channel, (list = []));
-        list.push(m);
+        list.push(outbound);
       }
       const handedBack: SubmissionOutcome[] = [];
       const results = await Promise.all([...byChannel].map(([channel, list]) => {

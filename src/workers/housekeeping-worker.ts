@@ -1,6 +1,6 @@
 // Periodic clean-up: messages whose carrier never sent a receipt are finished as UNKNOWN once their
 // validity and a grace period have passed, and expired Idempotency-Keys and ended rate-limit
-// windows are forgotten. On several nodes, only the holder of the housekeeping lease runs it.
+// windows are forgotten; OTP sessions past their expiry are marked expired every few seconds. On several nodes, only the holder of the housekeeping lease runs it.
 import type { Clock } from '../domain/clock.ts';
 import type { Store, Transition } from '../store/store.ts';
 
@@ -11,10 +11,16 @@ export interface HousekeepingOptions {
   smppPartTimeoutMs: number;
   /** How long events are kept, in days. */
   eventRetentionDays?: number;
+  /** How long ended OTP sessions are kept, in days. */
+  otpRetentionDays?: number;
+  /** How often pending OTP sessions past their expiry are marked expired (otp.expired), in ms. */
+  otpExpiryIntervalMs?: number;
 }
 
 export class HousekeepingWorker {
   #timer: NodeJS.Timeout | undefined;
+  #otpTimer: NodeJS.Timeout | undefined;
+  #expiring: Promise<void> | undefined;
   #store: Store;
   #clock: Clock;
   #options: HousekeepingOptions;
@@ -35,6 +41,15 @@ export class HousekeepingWorker {
       this.#running ??= this.runOnce().catch(this.#onError).finally(() => { this.#running = undefined; });
     }, intervalMs);
     this.#timer.unref();
+    this.#otpTimer = setInterval(() => {
+      this.#expiring ??= this.expireOtp().catch(this.#onError).finally(() => { this.#expiring = undefined; });
+    }, this.#options.otpExpiryIntervalMs ?? 5000);
+    this.#otpTimer.unref();
+  }
+
+  /** Marks pending OTP sessions past their expiry expired, writing otp.expired for each. */
+  async expireOtp(): Promise<void> {
+    while ((await this.#store.expireOtpSessions(this.#clock.now(), 1000)) === 1000) await new Promise((resolve) => setImmediate(resolve));
   }
 
   /** One full pass; the table is scanned a slice at a time, yielding to requests between slices. */
@@ -53,6 +68,12 @@ export class HousekeepingWorker {
         await new Promise((resolve) => setImmediate(resolve));
       }
     }
+    if (this.#options.otpRetentionDays !== undefined) {
+      while ((await this.#store.purgeOtp(now - this.#options.otpRetentionDays * 86_400_000, now, 10_000)) === 10_000) {
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+    await this.expireOtp();
     for (;;) {
       const { transitions, done } = await this.#store.finishAwaitingReceipt(now - this.#options.receiptGraceSeconds * 1000, now);
       if (transitions.length > 0) this.#onTransitions(transitions);
@@ -63,6 +84,8 @@ export class HousekeepingWorker {
 
   async stop(): Promise<void> {
     clearInterval(this.#timer);
+    clearInterval(this.#otpTimer);
     await this.#running;
+    await this.#expiring;
   }
 }

@@ -3,6 +3,7 @@
 import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import { freshSchemaUrl } from '../fixtures/postgres.ts';
 import { eventsContract } from './events.contract.ts';
+import { otpContract } from './otp.contract.ts';
 import { storeContract } from './store.contract.ts';
 
 storeContract('postgres', async () => {
@@ -11,6 +12,11 @@ storeContract('postgres', async () => {
 });
 
 eventsContract('postgres', async () => {
+  const url = await freshSchemaUrl();
+  return () => PostgresStore.open({ url, poolSize: 8, connectTimeoutMs: 5000, groupCommit: { maxBatch: 100, maxInFlight: 4 } });
+});
+
+otpContract('postgres', async () => {
   const url = await freshSchemaUrl();
   return () => PostgresStore.open({ url, poolSize: 8, connectTimeoutMs: 5000, groupCommit: { maxBatch: 100, maxInFlight: 4 } });
 });

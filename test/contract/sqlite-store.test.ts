@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { eventsContract } from './events.contract.ts';
+import { otpContract } from './otp.contract.ts';
 import { storeContract } from './store.contract.ts';
 
 storeContract('sqlite', async () => {
@@ -12,6 +13,11 @@ storeContract('sqlite', async () => {
 });
 
 eventsContract('sqlite', async () => {
+  const filename = join(mkdtempSync(join(tmpdir(), 'dakiya-store-')), 'test.db');
+  return () => SqliteStore.open({ filename, synchronous: 'normal', groupCommit: { maxBatch: 100, maxDelayMs: 0 } });
+});
+
+otpContract('sqlite', async () => {
   const filename = join(mkdtempSync(join(tmpdir(), 'dakiya-store-')), 'test.db');
   return () => SqliteStore.open({ filename, synchronous: 'normal', groupCommit: { maxBatch: 100, maxDelayMs: 0 } });
 });

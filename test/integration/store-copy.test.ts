@@ -21,7 +21,7 @@ import { bulk, promotional, sandbox, transactional } from '../dialects/native-v1
 
 const bin = join(import.meta.dirname, '..', '..', 'bin', 'dakiya.js');
 const copiedTables = ['operator_tokens', 'accounts', 'api_keys', 'routes', 'balances', 'ledger', 'sender_ids', 'templates', 'dnd', 'batches', 'messages', 'idempotency_keys', 'settings', 'message_parts', 'early_receipts', 'connectors', 'smpp_users', 'smpp_bind_failures', 'smpp_receipts', 'smpp_parts',
-  'events', 'webhook_endpoints', 'event_cursors', 'webhook_deliveries', 'webhook_attempts'];
+  'events', 'webhook_endpoints', 'event_cursors', 'webhook_deliveries', 'webhook_attempts', 'otp_sessions', 'otp_channels', 'otp_policies', 'otp_counters', 'otp_prefixes'];
 
 /** Runs the CLI on a data dir with no DAKIYA_STORE_URL (unless `env` gives one), so the store is the SQLite file. */
 function dakiya(dataDir: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -81,7 +81,9 @@ let target: Gateway;
 let targetUrl: string;
 let copy: any;
 const ids = {} as Record<'delivered' | 'failed' | 'scheduled' | 'retrying' | 'submitted' | 'idempotent', string>;
-const seen = {} as { routes: Res; balances: Res; ledger: Res; delivered: Res; batch: Res; idempotent: Res; events: Res; batchId: string };
+const seen = {} as { routes: Res; balances: Res; ledger: Res; delivered: Res; batch: Res; idempotent: Res; events: Res; batchId: string; otpChannels: Res; otpPolicy: Res };
+/** A pending OTP session started with a test key (whose answer shows the code) before the copy. */
+const otp = {} as { testKey: string; sessionId: string; code: string };
 const idempotencyKey = { 'idempotency-key': 'order-42' };
 /** The stored row: its internal status and attempts, which the API folds into public states. */
 const stored = (g: Gateway, id: string) => g.core.store.getMessage(source.account.id, id);
@@ -113,6 +115,14 @@ before(async () => {
   const batch = await old.api('POST', '/v1/sms/bulk', bulk(['9876543211', '9876543212']));
   assert.equal(batch.status, 202);
   seen.batchId = batch.body.batch_id;
+  // OTP: an operator-defined channel and policy, and a session still pending when the copy runs.
+  assert.equal((await old.admin('PUT', `/accounts/${source.account.id}/otp-channels/login`, { template_id: 'T-OTP-1', sender: 'DAKIYA', length: 8 })).status, 200);
+  assert.equal((await old.admin('PUT', `/accounts/${source.account.id}/otp-policy`, { allowed_countries: ['IN', 'NP'], daily_budget: 777 })).status, 200);
+  otp.testKey = (await old.admin('POST', `/accounts/${source.account.id}/keys`, { mode: 'test' })).body.api_key;
+  const session = await source.request('POST', '/v1/otp/send', { mobile: '9876500001', channel_id: 'login', variables: ['10'] }, { key: otp.testKey });
+  assert.equal(session.status, 200, session.raw);
+  otp.sessionId = session.body.session_id;
+  otp.code = session.body.otp;
 
   // Finished, refunded, retrying (QUEUED with its next attempt two seconds away on the stopped
   // clock), awaiting a receipt, and scheduled: the states a copy must carry over.
@@ -129,6 +139,8 @@ before(async () => {
   seen.delivered = await old.api('GET', `/v1/messages/${ids.delivered}`);
   seen.batch = await old.api('GET', `/v1/batches/${seen.batchId}`);
   seen.idempotent = await old.api('GET', `/v1/messages/${ids.idempotent}`);
+  seen.otpChannels = await old.admin('GET', `/accounts/${source.account.id}/otp-channels`);
+  seen.otpPolicy = await old.admin('GET', `/accounts/${source.account.id}/otp-policy`);
   await source.gateway.stop();
 
   targetUrl = await freshSchemaUrl();
@@ -234,6 +246,19 @@ test('still refuses promotional messages to a number on the DND registry', async
 
 test('keeps a submitted message waiting for its receipt', async () => {
   assert.equal((await stored(target, ids.submitted))?.status, 'SUBMITTED');
+});
+
+// Before the clock moves on (the session expires in 10 minutes).
+test('keeps OTP channels, policies and a pending session, whose code still verifies with the same pepper', async () => {
+  assert.deepEqual((await now.admin('GET', `/accounts/${source.account.id}/otp-channels`)).body, seen.otpChannels.body);
+  assert.deepEqual((await now.admin('GET', `/accounts/${source.account.id}/otp-policy`)).body, seen.otpPolicy.body);
+  const verify = (otpCode: string) => target.http.inject({
+    method: 'POST', url: '/v1/otp/verify', headers: { authorization: `Bearer ${otp.testKey}`, 'content-type': 'application/json' },
+    payload: JSON.stringify({ session_id: otp.sessionId, otp: otpCode }),
+  });
+  assert.equal((await verify(otp.code === '00000000' ? '11111111' : '00000000')).json().result, 'mismatch');
+  const right = (await verify(otp.code)).json();
+  assert.deepEqual([right.verified, right.attempts_remaining], [true, 3]);
 });
 
 test('dispatches the scheduled and the retrying message when they fall due', async () => {

@@ -9,7 +9,7 @@ import { nativeErrorBody } from '../dialects/native-v1/native-errors.ts';
 import {
   AccountId, AccountKeyId, AccountSender, AccountTemplate, AddCredits, AddSender, AddTemplate, CreateAccount, CreateKey,
   ConnectorName, DndNumbers, LedgerQuery, PutConnector, PutSmppUser, RouteIdParams, SetStatus, SmppUserParams, SmppUserQuery, UpdateAccount, UpsertRoute,
-  WebhookQuery,
+  WebhookQuery, AccountOtpChannel, PutOtpChannel, PutOtpPolicy,
 } from './admin-schemas.ts';
 import { renderEndpoint } from '../dialects/native-v1/native-webhook-render.ts';
 import { connectorJson, connectorViewJson } from './connector-json.ts';
@@ -84,6 +84,29 @@ export function adminApi(ctx: HttpContext) {
     api.delete('/smpp-users/:systemId', { schema: { params: SmppUserParams } }, async (request, reply) => {
       await ctx.smppUsers.remove(request.params.systemId);
       return reply.code(204).send();
+    });
+
+    api.get('/accounts/:id/otp-channels', { schema: { params: AccountId } }, async (request) => ({ otp_channels: snake(await ctx.otpAdmin.listChannels(request.params.id)) }));
+    api.put('/accounts/:id/otp-channels/:channelId', { schema: { params: AccountOtpChannel, body: PutOtpChannel } }, async (request) => {
+      const b = request.body;
+      const channel = await ctx.otpAdmin.saveChannel(request.params.id, {
+        channelId: request.params.channelId, templateId: b.template_id, sender: b.sender, route: b.route ?? null,
+        ...(b.length !== undefined && { length: b.length }), ...(b.expiry_seconds !== undefined && { expirySeconds: b.expiry_seconds }),
+        ...(b.max_attempts !== undefined && { maxAttempts: b.max_attempts }),
+      });
+      return { otp_channel: snake(channel) };
+    });
+    api.delete('/accounts/:id/otp-channels/:channelId', { schema: { params: AccountOtpChannel } }, async (request, reply) => {
+      await ctx.otpAdmin.removeChannel(request.params.id, request.params.channelId);
+      return reply.code(204).send();
+    });
+    api.get('/accounts/:id/otp-policy', { schema: { params: AccountId } }, async (request) => ({ otp_policy: snake(await ctx.otpAdmin.policy(request.params.id)) }));
+    api.put('/accounts/:id/otp-policy', { schema: { params: AccountId, body: PutOtpPolicy } }, async (request) => {
+      const b = request.body;
+      const policy = await ctx.otpAdmin.setPolicy(request.params.id, {
+        ...(b.allowed_countries !== undefined && { allowedCountries: b.allowed_countries }), ...(b.daily_budget !== undefined && { dailyBudget: b.daily_budget }),
+      });
+      return { otp_policy: snake(policy) };
     });
 
     api.post('/accounts', { schema: { body: CreateAccount } }, async (request, reply) => {

@@ -109,3 +109,19 @@ export const WebhookQuery = Type.Object({
   account_id: Type.Optional(Type.String({ maxLength: 100 })),
   disabled: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
 });
+
+export const AccountOtpChannel = Type.Object({ id: Type.String({ maxLength: 100 }), channelId: Type.String({ maxLength: 64 }) });
+
+export const PutOtpChannel = Type.Object({
+  template_id: Type.String({ minLength: 1, maxLength: 64 }),
+  sender: Type.String({ minLength: 1, maxLength: 20 }),
+  route: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 40 }), Type.Null()])),
+  length: Type.Optional(Type.Integer()),
+  expiry_seconds: Type.Optional(Type.Integer()),
+  max_attempts: Type.Optional(Type.Integer()),
+}, { additionalProperties: false });
+
+export const PutOtpPolicy = Type.Object({
+  allowed_countries: Type.Optional(Type.Array(Type.String({ maxLength: 2 }), { maxItems: 300 })),
+  daily_budget: Type.Optional(Type.Integer({ minimum: 0 })),
+}, { additionalProperties: false });

@@ -7,6 +7,8 @@ import type { Metrics } from '../../observability/metrics.ts';
 import type { AdminService } from '../../services/admin-service.ts';
 import type { AuthService, Principal } from '../../services/auth-service.ts';
 import type { ConnectorService } from '../../services/connector-service.ts';
+import type { OtpAdminService } from '../../services/otp-admin-service.ts';
+import type { OtpService } from '../../services/otp-service.ts';
 import type { ReportService } from '../../services/report-service.ts';
 import type { SendService } from '../../services/send-service.ts';
 import type { WebhookService } from '../../services/webhook-service.ts';
@@ -26,6 +28,8 @@ export interface HttpContext {
   connectors: ConnectorService;
   smppUsers: SmppUserService;
   webhooks: WebhookService;
+  otp: OtpService;
+  otpAdmin: OtpAdminService;
   auth: AuthService;
   metrics: Metrics;
   /** onRequest hook: API key → principal, then the key's rate limit. */

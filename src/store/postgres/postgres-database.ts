@@ -7,12 +7,14 @@ import * as initial from './migrations/0001-initial.ts';
 import * as smpp from './migrations/0002-smpp.ts';
 import * as smppServer from './migrations/0003-smpp-server.ts';
 import * as eventsWebhooks from './migrations/0004-events-webhooks.ts';
+import * as otp from './migrations/0005-otp.ts';
 
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-smpp': smpp,
   '0003-smpp-server': smppServer,
   '0004-events-webhooks': eventsWebhooks,
+  '0005-otp': otp,
 };
 
 export interface PostgresOptions {

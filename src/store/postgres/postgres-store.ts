@@ -4,6 +4,7 @@
 import type pg from 'pg';
 import type { Account, ApiKey, DltTemplate, SenderId } from '../../domain/account.ts';
 import type { Lane, Message } from '../../domain/message.ts';
+import type { OtpChannelDefinition, OtpChannelName, OtpPolicy, OtpSession } from '../../domain/otp.ts';
 import type { Route } from '../../domain/route.ts';
 import { afterBindFailure, type BindLockoutRule, type SmppUser, type StoredSmppUser } from '../../domain/smpp-user.ts';
 import {
@@ -15,11 +16,13 @@ import type {
   AcceptRequest, AcceptResult, AwaitingReceipt, Balance, Batch, ClaimedMessage, Fence, LeaseGrant, LedgerEntry, MessageQuery, ReceiptUpdate, SendingProfile, Store,
   ConnectorStatusRow, SmppPart, SmppReceipt, StoredConnector, StoredResponse, SubmissionOutcome, Transition,
   ClaimedDelivery, DeliveryQuery, DeliveryResult, EventQuery, FanOutOptions, FanOutResult, NewDelivery, StoredEvent, StoredWebhookEndpoint, WebhookAttempt, WebhookDelivery,
+  OtpCheckOptions, OtpCheckOutcome, OtpGuardSpec, OtpResendResult, OtpStartResult,
 } from '../store.ts';
 import { PostgresEventStore } from './postgres-event-store.ts';
 import { PostgresAccept, type PostgresGroupCommitOptions } from './postgres-accept.ts';
 import { createPool, migratePostgres, type PostgresOptions, query } from './postgres-database.ts';
 import { PostgresMessageWriter, transaction } from './postgres-message-writer.ts';
+import { PostgresOtpStore } from './postgres-otp-store.ts';
 import { WorkListener } from './postgres-work-listener.ts';
 
 export interface PostgresStoreOptions extends PostgresOptions {
@@ -32,6 +35,7 @@ export class PostgresStore implements Store {
   #accept: PostgresAccept;
   #writer: PostgresMessageWriter;
   #events: PostgresEventStore;
+  #otp: PostgresOtpStore;
   #closed = false;
 
   #work: WorkListener;
@@ -53,6 +57,7 @@ export class PostgresStore implements Store {
     this.#accept = new PostgresAccept(pool, groupCommit);
     this.#writer = new PostgresMessageWriter(pool);
     this.#events = new PostgresEventStore(pool);
+    this.#otp = new PostgresOtpStore(pool);
   }
 
   async close(): Promise<void> {
@@ -406,6 +411,26 @@ export class PostgresStore implements Store {
   }
   countPendingDeliveries(): Promise<number> { return this.#events.countPendingDeliveries(); }
   purgeEvents(before: number, limit: number): Promise<number> { return this.#events.purgeEvents(before, limit); }
+
+  // one-time passwords (postgres-otp-store.ts)
+  startOtpSession(session: OtpSession, guards: readonly OtpGuardSpec[], now: number): Promise<OtpStartResult> { return this.#otp.startOtpSession(session, guards, now); }
+  reserveOtpResend(accountId: string, sessionId: string, guards: readonly OtpGuardSpec[], cooldownMs: number, messageId: string, now: number): Promise<OtpResendResult> {
+    return this.#otp.reserveOtpResend(accountId, sessionId, guards, cooldownMs, messageId, now);
+  }
+  confirmOtpSend(accountId: string, sessionId: string, channel: OtpChannelName, now: number): Promise<void> { return this.#otp.confirmOtpSend(accountId, sessionId, channel, now); }
+  undoOtpSend(accountId: string, sessionId: string, guards: readonly OtpGuardSpec[], at: number, undo: Parameters<Store['undoOtpSend']>[4]): Promise<void> {
+    return this.#otp.undoOtpSend(accountId, sessionId, guards, at, undo);
+  }
+  checkOtp(accountId: string, sessionId: string, now: number, options: OtpCheckOptions): Promise<OtpCheckOutcome | undefined> { return this.#otp.checkOtp(accountId, sessionId, now, options); }
+  getOtpSession(accountId: string, sessionId: string): Promise<OtpSession | undefined> { return this.#otp.getOtpSession(accountId, sessionId); }
+  expireOtpSessions(now: number, limit: number): Promise<number> { return this.#otp.expireOtpSessions(now, limit); }
+  purgeOtp(before: number, now: number, limit: number): Promise<number> { return this.#otp.purgeOtp(before, now, limit); }
+  saveOtpChannel(definition: OtpChannelDefinition): Promise<void> { return this.#otp.saveOtpChannel(definition); }
+  getOtpChannel(accountId: string, channelId: string): Promise<OtpChannelDefinition | undefined> { return this.#otp.getOtpChannel(accountId, channelId); }
+  listOtpChannels(accountId: string): Promise<OtpChannelDefinition[]> { return this.#otp.listOtpChannels(accountId); }
+  removeOtpChannel(accountId: string, channelId: string): Promise<boolean> { return this.#otp.removeOtpChannel(accountId, channelId); }
+  getOtpPolicy(accountId: string): Promise<OtpPolicy | undefined> { return this.#otp.getOtpPolicy(accountId); }
+  saveOtpPolicy(policy: OtpPolicy): Promise<void> { return this.#otp.saveOtpPolicy(policy); }
 
   async ensureSetting(key: string, value: string): Promise<string> {
     await this.#run('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', key, value);

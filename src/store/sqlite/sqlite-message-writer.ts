@@ -14,7 +14,7 @@ import { type RouteRow, toRoute } from '../store-rows.ts';
 const messageColumns = [
   'id', 'account_id', 'batch_id', 'route_id', 'category', 'lane', 'recipient', 'sender', 'body', 'template_id',
   'encoding', 'segments', 'flash', 'credits', 'status', 'correlation_id', 'due_at', 'scheduled_at', 'expires_at', 'created_at', 'receipt_to',
-  'callback_url',
+  'callback_url', 'secret',
 ] as const;
 /** Rows per multi-row INSERT: fewer statement executions for bulk requests. */
 const chunk = 32;
@@ -25,7 +25,7 @@ interface Finished {
 }
 interface ClaimRow {
   rowid: number; id: string; route_id: string; category: string; recipient: string; sender: string; body: string; encoding: string;
-  segments: number; flash: number; template_id: string | null; expires_at: number; attempts: number;
+  segments: number; flash: number; template_id: string | null; expires_at: number; attempts: number; secret: string | null;
 }
 
 export class SqliteMessageWriter {
@@ -59,12 +59,12 @@ export class SqliteMessageWriter {
       claim: db.prepare<[string, number, number], ClaimRow>(
         `UPDATE messages SET status = 'DISPATCHING', attempts = attempts + 1 WHERE rowid IN (
            SELECT rowid FROM messages WHERE lane = ? AND status IN ('QUEUED', 'SCHEDULED') AND due_at <= ? ORDER BY due_at LIMIT ?
-         ) RETURNING rowid, id, route_id, category, recipient, sender, body, encoding, segments, flash, template_id, expires_at, attempts`),
+         ) RETURNING rowid, id, route_id, category, recipient, sender, body, encoding, segments, flash, template_id, expires_at, attempts, secret`),
       claimFenced: db.prepare<[string, number, number, string, number, number], ClaimRow>(
         `UPDATE messages SET status = 'DISPATCHING', attempts = attempts + 1 WHERE rowid IN (
            SELECT rowid FROM messages WHERE lane = ? AND status IN ('QUEUED', 'SCHEDULED') AND due_at <= ? ORDER BY due_at LIMIT ?
          ) AND EXISTS (SELECT 1 FROM leases WHERE name = ? AND token = ? AND expires_at > ?)
-         RETURNING rowid, id, route_id, category, recipient, sender, body, encoding, segments, flash, template_id, expires_at, attempts`),
+         RETURNING rowid, id, route_id, category, recipient, sender, body, encoding, segments, flash, template_id, expires_at, attempts, secret`),
       // The claim guard: (? IS NULL OR attempts = ?) — an outcome that names its claim's attempt
       // applies only while the message is still in that claim.
       submitted: db.prepare<[string, number, number, number | null, number | null], { account_id: string; batch_id: string | null }>(
@@ -163,7 +163,7 @@ export class SqliteMessageWriter {
       return {
       id: r.id, routeId: r.route_id, category: r.category as ClaimedMessage['category'], recipient: r.recipient, sender: r.sender,
       body: r.body, encoding: r.encoding as ClaimedMessage['encoding'], segments: r.segments, flash: r.flash === 1,
-      templateId: r.template_id, expiresAt: r.expires_at, attempts: r.attempts,
+      templateId: r.template_id, expiresAt: r.expires_at, attempts: r.attempts, secret: r.secret,
       };
     });
   }
@@ -361,5 +361,5 @@ type Finisher = (row: Finished | undefined, from: MessageStatus, to: FinalStatus
 
 function pushMessage(p: unknown[], m: AcceptRequest['messages'][number]): void {
   p.push(m.id, m.accountId, m.batchId, m.routeId, m.category, m.lane, m.recipient, m.sender, m.body, m.templateId,
-    m.encoding, m.segments, m.flash ? 1 : 0, m.credits, m.status, m.correlationId, m.dueAt, m.scheduledAt, m.expiresAt, m.createdAt, m.receiptTo ?? null, m.callbackUrl ?? null);
+    m.encoding, m.segments, m.flash ? 1 : 0, m.credits, m.status, m.correlationId, m.dueAt, m.scheduledAt, m.expiresAt, m.createdAt, m.receiptTo ?? null, m.callbackUrl ?? null, m.secret ?? null);
 }

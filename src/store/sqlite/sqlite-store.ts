@@ -3,14 +3,16 @@
 import type Database from 'better-sqlite3';
 import type { Account, ApiKey, DltTemplate, SenderId } from '../../domain/account.ts';
 import type { Lane, Message } from '../../domain/message.ts';
+import type { OtpChannelDefinition, OtpChannelName, OtpPolicy, OtpSession } from '../../domain/otp.ts';
 import type { Route } from '../../domain/route.ts';
 import { afterBindFailure, type BindLockoutRule, type SmppUser, type StoredSmppUser } from '../../domain/smpp-user.ts';
 import type {
   AcceptRequest, AcceptResult, AwaitingReceipt, ClaimedMessage, Balance, Batch, Fence, LeaseGrant, LedgerEntry, MessageQuery, ReceiptUpdate, SendingProfile, Store,
   ConnectorStatusRow, SmppPart, SmppReceipt, StoredConnector, StoredResponse, SubmissionOutcome, Transition,
-  ClaimedDelivery, DeliveryQuery, DeliveryResult, EventQuery, FanOutOptions, FanOutResult, NewDelivery, StoredEvent, StoredWebhookEndpoint, WebhookAttempt, WebhookDelivery,
+  ClaimedDelivery, DeliveryQuery, DeliveryResult, EventQuery, FanOutOptions, FanOutResult, NewDelivery, StoredEvent, StoredWebhookEndpoint, WebhookAttempt, WebhookDelivery, OtpCheckOptions, OtpCheckOutcome, OtpGuardSpec, OtpResendResult, OtpStartResult,
 } from '../store.ts';
 import { SqliteEventStore } from './sqlite-event-store.ts';
+import { SqliteOtpStore } from './sqlite-otp-store.ts';
 import { openSqlite, type SqliteOptions } from './sqlite-database.ts';
 import type { GroupCommitOptions } from './sqlite-group-commit.ts';
 import { SqliteMessageWriter } from './sqlite-message-writer.ts';
@@ -29,6 +31,7 @@ export class SqliteStore implements Store {
   #db: Database.Database;
   #writer: SqliteMessageWriter;
   #events: SqliteEventStore;
+  #otp: SqliteOtpStore;
 
   static async open(options: SqliteStoreOptions): Promise<SqliteStore> {
     return new SqliteStore(await openSqlite(options), options.groupCommit);
@@ -38,6 +41,7 @@ export class SqliteStore implements Store {
     this.#db = db;
     this.#writer = new SqliteMessageWriter(db, groupCommit);
     this.#events = new SqliteEventStore(db);
+    this.#otp = new SqliteOtpStore(db, groupCommit);
   }
 
   async close(): Promise<void> {
@@ -379,6 +383,26 @@ export class SqliteStore implements Store {
   }
   async countPendingDeliveries(): Promise<number> { return this.#events.countPendingDeliveries(); }
   async purgeEvents(before: number, limit: number): Promise<number> { return this.#events.purgeEvents(before, limit); }
+
+  // one-time passwords
+  startOtpSession(session: OtpSession, guards: readonly OtpGuardSpec[], now: number): Promise<OtpStartResult> { return this.#otp.startOtpSession(session, guards, now); }
+  reserveOtpResend(accountId: string, sessionId: string, guards: readonly OtpGuardSpec[], cooldownMs: number, messageId: string, now: number): Promise<OtpResendResult> {
+    return this.#otp.reserveOtpResend(accountId, sessionId, guards, cooldownMs, messageId, now);
+  }
+  confirmOtpSend(accountId: string, sessionId: string, channel: OtpChannelName, now: number): Promise<void> { return this.#otp.confirmOtpSend(accountId, sessionId, channel, now); }
+  undoOtpSend(accountId: string, sessionId: string, guards: readonly OtpGuardSpec[], at: number, undo: Parameters<Store['undoOtpSend']>[4]): Promise<void> {
+    return this.#otp.undoOtpSend(accountId, sessionId, guards, at, undo);
+  }
+  checkOtp(accountId: string, sessionId: string, now: number, options: OtpCheckOptions): Promise<OtpCheckOutcome | undefined> { return this.#otp.checkOtp(accountId, sessionId, now, options); }
+  async getOtpSession(accountId: string, sessionId: string): Promise<OtpSession | undefined> { return this.#otp.getOtpSession(accountId, sessionId); }
+  expireOtpSessions(now: number, limit: number): Promise<number> { return this.#otp.expireOtpSessions(now, limit); }
+  async purgeOtp(before: number, now: number, limit: number): Promise<number> { return this.#otp.purgeOtp(before, now, limit); }
+  async saveOtpChannel(definition: OtpChannelDefinition): Promise<void> { this.#otp.saveOtpChannel(definition); }
+  async getOtpChannel(accountId: string, channelId: string): Promise<OtpChannelDefinition | undefined> { return this.#otp.getOtpChannel(accountId, channelId); }
+  async listOtpChannels(accountId: string): Promise<OtpChannelDefinition[]> { return this.#otp.listOtpChannels(accountId); }
+  async removeOtpChannel(accountId: string, channelId: string): Promise<boolean> { return this.#otp.removeOtpChannel(accountId, channelId); }
+  async getOtpPolicy(accountId: string): Promise<OtpPolicy | undefined> { return this.#otp.getOtpPolicy(accountId); }
+  async saveOtpPolicy(policy: OtpPolicy): Promise<void> { this.#otp.saveOtpPolicy(policy); }
 
   async ensureSetting(key: string, value: string): Promise<string> {
     this.#run('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING', key, value);

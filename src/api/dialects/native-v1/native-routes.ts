@@ -8,9 +8,11 @@ import type { Caller, SendRequest } from '../../../services/send-service.ts';
 import { canonicalJson } from '../../http/canonical-json.ts';
 import { ConcurrencyGate } from '../../http/concurrency-gate.ts';
 import type { HttpContext } from '../../http/http-context.ts';
+import { caller } from '../../http/request-caller.ts';
 import { chooseReportFormat, streamBatchReport } from './native-batch-report.ts';
 import { nativeErrorBody } from './native-errors.ts';
 import { parseOffsetTime, parseSince } from './native-times.ts';
+import { nativeOtpRoutes } from './native-otp-routes.ts';
 import { nativeWebhookRoutes } from './native-webhook-routes.ts';
 import { renderBalances, renderBatch, renderBulk, renderEstimate, renderMessage, renderSend } from './native-render.ts';
 import { BatchReportQuery, BulkBody, EstimateBody, IdParams, MessageListQuery, SendBody } from './native-schemas.ts';
@@ -87,6 +89,7 @@ export function nativeV1(ctx: HttpContext) {
     api.get('/account/balance', async (request) => renderBalances(await ctx.reports.balances(caller(request).accountId)));
 
     nativeWebhookRoutes(app, ctx);
+    nativeOtpRoutes(app, ctx);
   };
 
   async function accept(request: FastifyRequest, reply: FastifyReply, input: SendRequest, bulk: boolean, testMode: boolean,
@@ -112,11 +115,6 @@ export function nativeV1(ctx: HttpContext) {
   }
 }
 
-function caller(request: FastifyRequest): Caller {
-  const principal = request.principal;
-  if (!principal) throw new DakiyaError('ERR_UNAUTHORIZED');
-  return { accountId: principal.account.id, keyId: principal.key.id, keyMode: principal.key.mode };
-}
 
 function idempotencyKey(request: FastifyRequest): string | undefined {
   const raw = request.headers['idempotency-key'];

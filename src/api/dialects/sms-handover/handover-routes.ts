@@ -1,0 +1,44 @@
+// The SMS Handover dialect (seed 002), mounted at the root because the seed's paths are
+// /send-otp/index and /verify-otp/index. Thin: parameters in, service calls, the seed's JSON out.
+// The SMS endpoints (/smsapi/index, /miscapi/…) join here with issue 6.
+import type { FastifyInstance } from 'fastify';
+import { DakiyaError } from '../../../domain/errors.ts';
+import type { HttpContext } from '../../http/http-context.ts';
+import { handoverAuthenticate } from './handover-auth.ts';
+import { handoverErrorBody } from './handover-errors.ts';
+import { handoverOtpRoutes } from './handover-otp-routes.ts';
+import { registerFormParser } from './handover-params.ts';
+
+/**
+ * The dialect's first path segments. A plugin at the root prefix cannot own a not-found handler
+ * (that is the server's), so each segment gets a catch-all route answering in the seed's shape.
+ */
+const sections = ['send-otp', 'verify-otp'] as const;
+
+export function smsHandover(ctx: HttpContext) {
+  return async (app: FastifyInstance): Promise<void> => {
+    registerFormParser(app, ctx.config.server.bodyLimitBytes);
+
+    app.setErrorHandler((error, request, reply) => {
+      const e = ctx.classify(error, request);
+      const { statusCode, body } = handoverErrorBody(e);
+      if (e.details?.['retry_after'] !== undefined) reply.header('retry-after', String(e.details['retry_after']));
+      return reply.code(statusCode).send(body);
+    });
+
+    for (const section of sections) {
+      app.all(`/${section}`, unknownEndpoint);
+      app.all(`/${section}/*`, unknownEndpoint);
+    }
+
+    // Only the dialect's real endpoints authenticate: an unknown path is a 404 whoever asks.
+    await app.register(async (endpoints) => {
+      endpoints.addHook('preHandler', handoverAuthenticate(ctx));
+      handoverOtpRoutes(endpoints, ctx);
+    });
+  };
+}
+
+async function unknownEndpoint(request: { method: string; url: string }): Promise<never> {
+  throw new DakiyaError('ERR_NOT_FOUND', `No endpoint ${request.method} ${request.url.split('?')[0]}.`, { problem: 'no_endpoint' });
+}
