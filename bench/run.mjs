@@ -25,6 +25,7 @@ const benches = [
   { name: 'smpp-send', file: 'load/smpp-send.mjs', timeoutMs: 150_000 },
   { name: 'smpp-server', file: 'load/smpp-server.mjs', tsx: true, timeoutMs: 150_000 },
   { name: 'webhooks', file: 'load/webhooks.mjs', timeoutMs: 300_000 },
+  { name: 'otp', file: 'load/otp.mjs', timeoutMs: 480_000 },
   { name: 'micro/segments', file: 'micro/segments.mjs', tsx: true, timeoutMs: 90_000 },
   { name: 'micro/recipient', file: 'micro/recipient.mjs', tsx: true, timeoutMs: 90_000 },
   { name: 'micro/group-commit', file: 'micro/group-commit.mjs', tsx: true, timeoutMs: 150_000 },
