@@ -13,7 +13,7 @@ import {
 import { normaliseRecipient } from '../domain/recipient.ts';
 import type { OtpCheckOutcome, OtpGuardSpec, OtpRefusal, Store } from '../store/store.ts';
 import type { SecretBox } from './secret-box.ts';
-import type { Caller, Prepared, SendRequest, SendService } from './send-service.ts';
+import { type Caller, insufficientCredits, type Prepared, type SendRequest, type SendService } from './send-service.ts';
 import type { SendingProfileCache } from './sending-profile-cache.ts';
 
 export interface OtpSettings {
@@ -67,6 +67,9 @@ export interface OtpVerifyRequest {
   mobile?: string;
 }
 
+/** How long an account's OTP policy and OTP channels are reused before they are read again, in ms (an operator's change applies within it). */
+const policyCacheMs = 5000;
+
 /** Delivery channels that can carry a code on this gateway now; whatsapp, voice and email plug in here. */
 const availableChannels: ReadonlySet<OtpChannelName> = new Set<OtpChannelName>(['sms']);
 
@@ -82,6 +85,8 @@ export class OtpService {
   #onGuard: (guard: OtpGuard, tripped: boolean) => void;
   /** The last check of each session in progress on this node (see verify). */
   #checks = new Map<string, Promise<OtpCheckOutcome | undefined>>();
+  #policies = new Map<string, { at: number; policy: OtpPolicy }>();
+  #definitions = new Map<string, { at: number; definition: OtpChannelDefinition }>();
 
   constructor(deps: {
     store: Store; send: SendService; profiles: SendingProfileCache; clock: Clock; ids: IdGenerator; box: SecretBox; hashKey: Buffer; settings: OtpSettings;
@@ -131,16 +136,11 @@ export class OtpService {
     };
     // Test mode sends nothing, so no limit protects anyone from it.
     const guards = test ? [] : this.#sendGuards(caller.accountId, mobile, policy, now);
-    const started = await this.#store.startOtpSession(session, guards, now);
-    if (!started.ok) throw this.#refused(started.refusal);
+    // The session, its counts, the message that carries the code and otp.sent: one commit.
+    const started = await this.#store.startOtpSession(session, guards, now, test ? undefined : this.#send.acceptRequest(caller, prepared, 1));
+    if (!started.ok) throw 'refusal' in started ? this.#refused(started.refusal) : insufficientCredits(prepared, started.balance);
     if (test) return { session, messageId: null, code };
-    try {
-      await this.#send.commit(caller, prepared, 1);
-    } catch (error) {
-      await this.#store.undoOtpSend(caller.accountId, id, guards, now, { created: true });
-      throw error;
-    }
-    await this.#store.confirmOtpSend(caller.accountId, id, channel, now);
+    this.#send.accepted(prepared);
     return { session, messageId: session.messageId };
   }
 
@@ -159,24 +159,19 @@ export class OtpService {
       mobile: session.mobile, sender: session.sender, templateId: session.templateId ?? undefined, route: session.routeId,
       content: session.content ?? {}, code, correlationId: undefined,
     });
-    const messageId = prepared?.messages[0]!.id ?? null;
     const policy = test ? undefined : await this.policy(caller.accountId);
     const guards = policy ? this.#sendGuards(caller.accountId, session.mobile, policy, now) : [];
-    const reserved = await this.#store.reserveOtpResend(caller.accountId, sessionId, guards, this.#settings.resendCooldownSeconds * 1000, messageId ?? '', now);
+    const reserved = await this.#store.reserveOtpResend(caller.accountId, sessionId, guards, this.#settings.resendCooldownSeconds * 1000, now,
+      prepared && { accept: this.#send.acceptRequest(caller, prepared, 1), channel });
     if (!reserved.ok) {
       if ('refusal' in reserved) throw this.#refused(reserved.refusal);
+      if (reserved.reason === 'insufficient_credits') throw insufficientCredits(prepared!, reserved.balance);
       if (reserved.reason === 'not_found') throw notFound(sessionId);
       throw new DakiyaError('ERR_OTP_RESEND_NOT_ALLOWED', undefined, { reason: reserved.reason === 'max_sends' ? 'max_sends' : reserved.session?.status ?? 'ended', session_id: sessionId });
     }
     if (!prepared) return { session: reserved.session, messageId: null, code };
-    try {
-      await this.#send.commit(caller, prepared, 1);
-    } catch (error) {
-      await this.#store.undoOtpSend(caller.accountId, sessionId, guards, now, { created: false, previousSentAt: reserved.previousSentAt, previousMessageId: session.messageId });
-      throw error;
-    }
-    await this.#store.confirmOtpSend(caller.accountId, sessionId, channel, now);
-    return { session: { ...reserved.session, channelUsed: channel }, messageId };
+    this.#send.accepted(prepared);
+    return { session: reserved.session, messageId: reserved.session.messageId };
   }
 
   /** One check of a code. At most maxAttempts checks of a session are ever evaluated. */
@@ -231,10 +226,16 @@ export class OtpService {
     return session;
   }
 
-  /** The account's policy, or the configured defaults. */
+  /** The account's policy, or the configured defaults; read again at most every policyCacheMs (a change applies within that). */
   async policy(accountId: string): Promise<OtpPolicy> {
-    return await this.#store.getOtpPolicy(accountId)
+    const now = Date.now();
+    const hit = this.#policies.get(accountId);
+    if (hit && now - hit.at < policyCacheMs) return hit.policy;
+    const policy = await this.#store.getOtpPolicy(accountId)
       ?? { accountId, allowedCountries: this.#settings.allowedCountries, dailyBudget: this.#settings.dailyBudget, updatedAt: 0 };
+    if (this.#policies.size >= 10_000) this.#policies.clear();
+    this.#policies.set(accountId, { at: now, policy });
+    return policy;
   }
 
   #testMode(caller: Caller, asked: boolean | undefined): boolean {
@@ -244,8 +245,14 @@ export class OtpService {
   }
 
   async #definition(accountId: string, channelId: string): Promise<OtpChannelDefinition> {
+    const key = `${accountId}\n${channelId}`;
+    const now = Date.now();
+    const hit = this.#definitions.get(key);
+    if (hit && now - hit.at < policyCacheMs) return hit.definition;
     const definition = await this.#store.getOtpChannel(accountId, channelId);
     if (!definition) throw new DakiyaError('ERR_OTP_CHANNEL_NOT_FOUND', `No OTP channel ${channelId} for this account.`, { channel_id: channelId });
+    if (this.#definitions.size >= 10_000) this.#definitions.clear();
+    this.#definitions.set(key, { at: now, definition });
     return definition;
   }
 

@@ -23,12 +23,25 @@ export interface OtpRefusal {
   tripped: boolean;
 }
 
-export type OtpStartResult = { ok: true } | { ok: false; refusal: OtpRefusal };
+/** The message carrying the code could not be paid for: nothing of the send was kept. */
+export type OtpUnpaid = { ok: false; reason: 'insufficient_credits'; balance: number };
+
+export type OtpStartResult = { ok: true } | { ok: false; refusal: OtpRefusal } | OtpUnpaid;
 
 export type OtpResendResult =
-  | { ok: true; session: OtpSession; previousSentAt: number }
+  | { ok: true; session: OtpSession }
   | { ok: false; refusal: OtpRefusal }
-  | { ok: false; reason: 'not_found' | 'ended' | 'max_sends'; session?: OtpSession };
+  | { ok: false; reason: 'not_found' | 'ended' | 'max_sends'; session?: OtpSession }
+  | OtpUnpaid;
+
+/** Thrown inside a transaction to roll it back with an answer (the message was not paid for). */
+export class OtpRollback extends Error {
+  readonly result: OtpUnpaid;
+  constructor(balance: number) {
+    super('the OTP message could not be paid for');
+    this.result = { ok: false, reason: 'insufficient_credits', balance };
+  }
+}
 
 export interface OtpCheckOptions {
   /** Whether the candidate matches (constant-time, on the session's hash); called at most once, inside the transaction. */
@@ -102,15 +115,6 @@ export function judgeCounter(spec: Extract<OtpGuardSpec, { kind: 'window' | 'cou
   const count = row?.count ?? 0;
   if (count >= spec.max) return { ok: false, retryAfterMs: Math.max(1000, spec.resetsAt - now), tripped: trippedAt === null, windowStart: 0 };
   return { ok: true, write: { stamps: '[]', count: count + 1, expiresAt: spec.resetsAt } };
-}
-
-/** The counter row after a send that was counted at `at` is taken back (its accept failed). */
-export function unjudgeCounter(spec: Extract<OtpGuardSpec, { kind: 'window' | 'count' }>, row: CounterRow, at: number): { stamps: string; count: number } {
-  if (spec.kind === 'count') return { stamps: row.stamps, count: Math.max(0, row.count - 1) };
-  const stamps = JSON.parse(row.stamps) as number[];
-  const i = stamps.lastIndexOf(at);
-  if (i >= 0) stamps.splice(i, 1);
-  return { stamps: JSON.stringify(stamps), count: stamps.length };
 }
 
 export type OtpEventType = 'otp.sent' | 'otp.verified' | 'otp.failed' | 'otp.expired' | 'otp.locked' | 'otp.blocked';

@@ -538,24 +538,19 @@ export interface Store {
 
   // one-time passwords
   /**
-   * Starts a session: judges every guard on its counter row (locked, so concurrent sends on any
-   * node cannot both take the last place); if one refuses, nothing but its alert changes (the
-   * first refusal in a window writes otp.blocked); otherwise counts the send on each and inserts
-   * the session. The otp.sent event comes with confirmOtpSend, once the message is accepted.
+   * Starts a session, in one transaction with the message that carries its code (`accept`; none in
+   * test mode): judges every guard on its counter row (locked, so concurrent sends on any node cannot
+   * both take the last place); if one refuses, nothing but its alert changes (the first refusal in a
+   * window writes otp.blocked); otherwise counts the send on each, inserts the session, accepts the
+   * message and writes otp.sent. A message the account cannot pay for undoes all of it.
    */
-  startOtpSession(session: OtpSession, guards: readonly OtpGuardSpec[], now: number): Promise<OtpStartResult>;
+  startOtpSession(session: OtpSession, guards: readonly OtpGuardSpec[], now: number, accept?: AcceptRequest): Promise<OtpStartResult>;
   /**
-   * Counts a resend of a pending session, atomically: refused while the cooldown runs or once the
-   * session has made maxSends sends; guards as for a start. The session's message becomes `messageId`.
+   * Resends a pending session's code, atomically as for a start: refused while the cooldown runs or
+   * once the session has made maxSends sends; the session's message becomes the accepted one's.
    */
-  reserveOtpResend(accountId: string, sessionId: string, guards: readonly OtpGuardSpec[], cooldownMs: number, messageId: string, now: number): Promise<OtpResendResult>;
-  /** The session's message was accepted: records the channel used and writes otp.sent. */
-  confirmOtpSend(accountId: string, sessionId: string, channel: OtpChannelName, now: number): Promise<void>;
-  /**
-   * The message of a send counted at `at` was not accepted (e.g. no credits): takes the count back
-   * from each guard, and the send from its session (a session started by it is removed).
-   */
-  undoOtpSend(accountId: string, sessionId: string, guards: readonly OtpGuardSpec[], at: number, undo: { created: true } | { created: false; previousSentAt: number; previousMessageId: string | null }): Promise<void>;
+  reserveOtpResend(accountId: string, sessionId: string, guards: readonly OtpGuardSpec[], cooldownMs: number, now: number,
+    send?: { accept: AcceptRequest; channel: OtpChannelName }): Promise<OtpResendResult>;
   /**
    * One check of a code, atomic with the session row locked: at most maxAttempts checks are ever
    * evaluated, however many arrive at once. Writes otp.verified, otp.failed, otp.locked or

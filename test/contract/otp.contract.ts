@@ -8,7 +8,8 @@ import { uuidv7Generator } from '../../src/domain/ids.ts';
 import { codeMatches, hashCode, otpHashKey, type OtpSession } from '../../src/domain/otp.ts';
 import { defaultRoutes } from '../../src/domain/route.ts';
 import type { OtpCheckOptions, OtpCheckOutcome, OtpGuardSpec, OtpStartResult } from '../../src/store/otp-rows.ts';
-import type { StoredEvent, Store } from '../../src/store/store.ts';
+import type { NewMessage } from '../../src/domain/message.ts';
+import type { AcceptRequest, StoredEvent, Store } from '../../src/store/store.ts';
 
 const clock = { now: () => 1_800_000_000_000 };
 const ids = uuidv7Generator(clock);
@@ -104,6 +105,20 @@ export function otpContract(name: string, fresh: () => Promise<() => Promise<Sto
       return events.length;
     }
 
+    /** The message that carries a session's code, as the send service would hand it over (1 credit on route otp). */
+    function carrying(s: OtpSession, messageId = s.messageId!): AcceptRequest {
+      const m: NewMessage = {
+        id: messageId, accountId: s.accountId, batchId: null, routeId: 'otp', category: 'otp', lane: 'otp', recipient: s.mobile, sender: 'DAKIYA',
+        body: 'Your code is ******', secret: 'v1.sealed', templateId: null, encoding: 'GSM7', segments: 1, flash: false, credits: 1, status: 'QUEUED',
+        correlationId: null, dueAt: now, scheduledAt: null, expiresAt: now + 86_400_000, createdAt: now,
+      };
+      return { accountId: s.accountId, routeId: 'otp', debit: 1, messages: [m] };
+    }
+
+    async function otpBalance(account = accountId): Promise<number> {
+      return (await store.getBalances(account)).find((b) => b.routeId === 'otp')?.balance ?? -1;
+    }
+
     function checked(o: OtpCheckOutcome | undefined): Extract<OtpCheckOutcome, { kind: 'checked' }> {
       assert.equal(o?.kind, 'checked', JSON.stringify(o));
       return o as Extract<OtpCheckOutcome, { kind: 'checked' }>;
@@ -129,7 +144,8 @@ export function otpContract(name: string, fresh: () => Promise<() => Promise<Sto
       try {
         const sessions = Array.from({ length: 50 }, () => session());
         const results = await Promise.all(sessions.map((s, i) => handles[i % 3]!.startOtpSession(s, [sendsGuard()], now)));
-        const refused = results.filter((r): r is Extract<OtpStartResult, { ok: false }> => !r.ok);
+        const refused = results.filter((r): r is Extract<OtpStartResult, { refusal: unknown }> => !r.ok && 'refusal' in r);
+        assert.equal(refused.length, results.filter((r) => !r.ok).length, 'every failure is a refusal');
         assert.equal(results.filter((r) => r.ok).length, 5);
         assert.equal(refused.length, 45);
         for (const r of refused) {
@@ -180,7 +196,7 @@ export function otpContract(name: string, fresh: () => Promise<() => Promise<Sto
       await started({}, [sendsGuard(2)], now + 10);
       await started({}, [sendsGuard(2)], now + 11);
       const r = await store.startOtpSession(session(), [sendsGuard(2)], now + 12);
-      assert.equal(!r.ok && r.refusal.guard, 'number_sends');
+      assert.equal(!r.ok && 'refusal' in r && r.refusal.guard, 'number_sends');
     });
 
     test('the new-prefix guard stops applying once a code sent to the prefix is verified', async () => {
@@ -188,14 +204,14 @@ export function otpContract(name: string, fresh: () => Promise<() => Promise<Sto
       const first = await started({}, [prefix]);
       await started({ mobile: '919800000002' }, [prefix]);
       const r = await store.startOtpSession(session({ mobile: '919800000003' }), [prefix], now + 1);
-      assert.equal(!r.ok && r.refusal.guard, 'new_prefix');
+      assert.equal(!r.ok && 'refusal' in r && r.refusal.guard, 'new_prefix');
       assert.equal(checked(await store.checkOtp(accountId, first.id, now + 2, checking(code))).result, 'verified');
       for (let i = 0; i < 4; i++) await started({ mobile: `91980000001${i}` }, [prefix], now + 3);
       // Trust is per account: another account's prefix guard still applies.
       const theirs: OtpGuardSpec = { ...prefix, key: `p:${other}:9198000`, unlessTrusted: { accountId: other, prefix: '9198000' } };
       for (let i = 0; i < 2; i++) assert.deepEqual(await store.startOtpSession(session({ accountId: other }), [theirs], now), { ok: true });
       const t = await store.startOtpSession(session({ accountId: other }), [theirs], now);
-      assert.equal(!t.ok && t.refusal.guard, 'new_prefix');
+      assert.equal(!t.ok && 'refusal' in t && t.refusal.guard, 'new_prefix');
     });
 
     test('a locked session holds its number until lockedUntil', async () => {
@@ -335,79 +351,80 @@ export function otpContract(name: string, fresh: () => Promise<() => Promise<Sto
     test('a resend is refused during the cooldown, after maxSends, on an ended session and for another account', async () => {
       const s = await started();
       const cooldown = 30_000;
-      assert.deepEqual(await store.reserveOtpResend(accountId, s.id, [], cooldown, ids(), now + 1000),
+      assert.deepEqual(await store.reserveOtpResend(accountId, s.id, [], cooldown, now + 1000),
         { ok: false, refusal: { guard: 'resend_cooldown', retryAfterMs: 29_000, tripped: false } });
-      assert.deepEqual(await store.reserveOtpResend(other, s.id, [], cooldown, ids(), now + cooldown), { ok: false, reason: 'not_found' });
+      assert.deepEqual(await store.reserveOtpResend(other, s.id, [], cooldown, now + cooldown), { ok: false, reason: 'not_found' });
       const full = await started({ sends: 3, maxSends: 3 });
-      const r = await store.reserveOtpResend(accountId, full.id, [], cooldown, ids(), now + cooldown);
+      const r = await store.reserveOtpResend(accountId, full.id, [], cooldown, now + cooldown);
       assert.equal(!r.ok && 'reason' in r && r.reason, 'max_sends');
       await store.checkOtp(accountId, s.id, now + 5, checking(code));
-      const ended = await store.reserveOtpResend(accountId, s.id, [], cooldown, ids(), now + cooldown);
+      const ended = await store.reserveOtpResend(accountId, s.id, [], cooldown, now + cooldown);
       assert.equal(!ended.ok && 'reason' in ended && ended.reason, 'ended');
       const late = await started({ expiresAt: now + 10_000 });
-      const timedOut = await store.reserveOtpResend(accountId, late.id, [], cooldown, ids(), now + 10_000);
+      const timedOut = await store.reserveOtpResend(accountId, late.id, [], cooldown, now + 10_000);
       assert.equal(!timedOut.ok && 'reason' in timedOut && timedOut.reason, 'ended');
       assert.equal((await store.getOtpSession(accountId, full.id))!.sends, 3);
     });
 
-    test('a resend counts on its session and guards; undoing it restores both', async () => {
-      const guard = sendsGuard(2);
-      const s = await started({}, [guard]);
-      const messageId = ids();
-      const r = await store.reserveOtpResend(accountId, s.id, [guard], 30_000, messageId, now + 30_000);
-      assert.ok(r.ok);
-      assert.deepEqual(r, { ok: true, session: { ...s, sends: 2, lastSentAt: now + 30_000, messageId }, previousSentAt: now });
-      assert.deepEqual(await store.getOtpSession(accountId, s.id), r.session);
-      // The window is full now: another send to the number is refused...
-      const refused = await store.startOtpSession(session(), [guard], now + 30_000);
-      assert.equal(!refused.ok && refused.refusal.guard, 'number_sends');
-      // ...until the resend is taken back (its message was not accepted).
-      await store.undoOtpSend(accountId, s.id, [guard], now + 30_000, { created: false, previousSentAt: now, previousMessageId: s.messageId });
-      const back = (await store.getOtpSession(accountId, s.id))!;
-      assert.deepEqual([back.sends, back.lastSentAt, back.messageId], [1, now, s.messageId]);
-      await started({}, [guard], now + 30_000);
-      // A refused resend changes nothing on its session.
-      const again = await store.reserveOtpResend(accountId, s.id, [guard], 30_000, ids(), now + 60_000);
-      assert.equal(!again.ok && 'refusal' in again && again.refusal.guard, 'number_sends');
-      assert.deepEqual(await store.getOtpSession(accountId, s.id), back);
-    });
-
-    test('undoing the send that started a session removes it and its counts', async () => {
-      const budget: OtpGuardSpec = { kind: 'count', guard: 'daily_budget', key: `b:${accountId}:day`, max: 1, resetsAt: now + 3_600_000 };
-      const guards = [sendsGuard(1), budget];
-      const s = await started({}, guards);
-      const refused = await store.startOtpSession(session(), guards, now);
-      assert.equal(refused.ok, false);
-      await store.undoOtpSend(accountId, s.id, guards, now, { created: true });
-      assert.equal(await store.getOtpSession(accountId, s.id), undefined);
-      await started({}, guards, now + 1);
-      // Undoing an unknown session's send, with counters never written, is harmless.
-      await store.undoOtpSend(accountId, 'nope', [{ ...budget, key: 'never' }], now, { created: true });
-    });
-
-    test('confirming a send records its channel and writes otp.sent without the code', async () => {
-      const s = await started();
-      await store.confirmOtpSend(accountId, s.id, 'whatsapp', now + 5);
-      assert.equal((await store.getOtpSession(accountId, s.id))!.channelUsed, 'whatsapp');
+    test('a start commits its session, the message carrying the code and otp.sent together', async () => {
+      await store.addCredits(accountId, 'otp', 5, 'topup', 'test', now);
+      const s = session({ channelUsed: 'sms' });
+      assert.deepEqual(await store.startOtpSession(s, [sendsGuard(2)], now + 5, carrying(s)), { ok: true });
+      assert.equal((await store.getMessage(accountId, s.messageId!))?.body, 'Your code is ******');
+      assert.equal(await otpBalance(), 4);
       const sent = await eventsOf('otp.sent');
       assert.equal(sent.length, 1);
-      assert.equal(sent[0]!.messageId, s.messageId);
-      assert.equal(sent[0]!.at, now + 5);
+      assert.deepEqual([sent[0]!.messageId, sent[0]!.at], [s.messageId, now + 5]);
       const data = JSON.parse(sent[0]!.data!) as Record<string, unknown>;
-      assert.equal(data.session_id, s.id);
-      assert.equal(data.channel, 'whatsapp');
-      assert.equal(data.to, mobile);
-      assert.ok(Object.values(data).every((v) => String(v) !== code));
-      await store.confirmOtpSend(other, s.id, 'sms', now + 6);
-      assert.equal((await store.getOtpSession(accountId, s.id))!.channelUsed, 'whatsapp', 'another account cannot touch it');
-      assert.equal((await allEvents(other)).length, 0);
+      assert.deepEqual([data.session_id, data.channel, data.to], [s.id, 'sms', mobile]);
       assert.equal(await assertNoSecrets(), 1);
+    });
+
+    test('a start whose message cannot be paid for keeps nothing: no session, no count, no message, no event', async () => {
+      const s = session();
+      const budget: OtpGuardSpec = { kind: 'count', guard: 'daily_budget', key: `b:${accountId}:day`, max: 1, resetsAt: now + 3_600_000 };
+      assert.deepEqual(await store.startOtpSession(s, [sendsGuard(1), budget], now, carrying(s)), { ok: false, reason: 'insufficient_credits', balance: 0 });
+      assert.equal(await store.getOtpSession(accountId, s.id), undefined);
+      assert.equal(await store.getMessage(accountId, s.messageId!), undefined);
+      assert.deepEqual(await allEvents(), []);
+      // Nothing was counted: with credits, the same guards admit the next send.
+      await store.addCredits(accountId, 'otp', 1, 'topup', 'test', now);
+      const t = session();
+      assert.deepEqual(await store.startOtpSession(t, [sendsGuard(1), budget], now + 1, carrying(t)), { ok: true });
+      assert.equal(await otpBalance(), 0);
+    });
+
+    test('a resend counts on its session and guards with its message; unpaid, it changes nothing', async () => {
+      await store.addCredits(accountId, 'otp', 1, 'topup', 'test', now);
+      const guard = sendsGuard(3);
+      const s = await started({ channelUsed: 'sms' }, [guard]);
+      const messageId = ids();
+      const r = await store.reserveOtpResend(accountId, s.id, [guard], 30_000, now + 30_000, { accept: carrying(s, messageId), channel: 'sms' });
+      assert.ok(r.ok, JSON.stringify(r));
+      assert.deepEqual(r.session, { ...s, sends: 2, lastSentAt: now + 30_000, messageId });
+      assert.deepEqual(await store.getOtpSession(accountId, s.id), r.session);
+      assert.equal((await store.getMessage(accountId, messageId))?.lane, 'otp');
+      assert.equal((await eventsOf('otp.sent')).length, 1);
+      // The balance is spent now: the next resend is refused whole.
+      const unpaid = await store.reserveOtpResend(accountId, s.id, [guard], 30_000, now + 60_000, { accept: carrying(s, ids()), channel: 'sms' });
+      assert.deepEqual(unpaid, { ok: false, reason: 'insufficient_credits', balance: 0 });
+      assert.deepEqual(await store.getOtpSession(accountId, s.id), r.session);
+      // Its count was not kept either: the window (3) still has room for one send.
+      await started({}, [guard], now + 60_000);
+      const full = await store.startOtpSession(session(), [guard], now + 60_000);
+      assert.equal(!full.ok && 'refusal' in full && full.refusal.guard, 'number_sends');
+      // A test-mode resend (no message) counts on the session only.
+      const t = await started({ test: true, messageId: null, mobile: '919800000077' });
+      const tr = await store.reserveOtpResend(accountId, t.id, [], 30_000, now + 30_000);
+      assert.ok(tr.ok);
+      assert.deepEqual([tr.session.sends, tr.session.messageId], [2, null]);
     });
 
     test('no otp event carries a code, its hash or its sealed copy', async () => {
       const guard = sendsGuard(1);
-      const a = await started({}, [guard]);
-      await store.confirmOtpSend(accountId, a.id, 'sms', now);
+      await store.addCredits(accountId, 'otp', 1, 'topup', 'test', now);
+      const a = session({ channelUsed: 'sms' });
+      assert.deepEqual(await store.startOtpSession(a, [guard], now, carrying(a)), { ok: true });
       await store.startOtpSession(session(), [guard], now);
       await store.checkOtp(accountId, a.id, now, checking(wrong));
       await store.checkOtp(accountId, a.id, now, checking(code));
@@ -473,7 +490,7 @@ export function otpContract(name: string, fresh: () => Promise<() => Promise<Sto
       // The over one counts afresh (were it kept, its count would still refuse); the live one still refuses.
       assert.deepEqual(await store.startOtpSession(session(), [budget('b:old', now + 1000)], now + 2000), { ok: true });
       const r = await store.startOtpSession(session(), [budget('b:live', now + 3_600_000)], now + 2000);
-      assert.equal(!r.ok && r.refusal.guard, 'daily_budget');
+      assert.equal(!r.ok && 'refusal' in r && r.refusal.guard, 'daily_budget');
     });
   });
 }

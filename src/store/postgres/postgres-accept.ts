@@ -116,6 +116,15 @@ export class PostgresAccept {
   }
 }
 
+/**
+ * One request accepted on a connection inside the caller's transaction (an OTP session commits
+ * its message with it): the same dakiya_accept(), so the same rules and the same wake-up.
+ */
+export async function acceptOnClient(client: pg.ClientBase, request: AcceptRequest): Promise<AcceptResult> {
+  const result = await client.query<{ answers: Answer[] }>(acceptSql, [JSON.stringify([encode(request)]), ...messageColumns([request])]);
+  return toResult(result.rows[0]!.answers[0]!);
+}
+
 function compareKeys(a: AcceptRequest, b: AcceptRequest): number {
   if (a.accountId !== b.accountId) return a.accountId < b.accountId ? -1 : 1;
   if (a.routeId !== b.routeId) return a.routeId < b.routeId ? -1 : 1;

@@ -9,8 +9,10 @@ import type { OtpChannelDefinition, OtpChannelName, OtpPolicy, OtpSession } from
 import {
   type CounterRow, judgeCounter, type OtpCheckOptions, type OtpCheckOutcome, type OtpEventType, type OtpGuardSpec, type OtpRefusal,
   type OtpResendResult, type OtpSessionRow, type OtpStartResult, otpBlockedData, otpEventData, otpSessionColumns, otpSessionValues,
-  toOtpSession, unjudgeCounter,
+  toOtpSession, OtpRollback, type OtpUnpaid,
 } from '../otp-rows.ts';
+import type { AcceptRequest } from '../store.ts';
+import { acceptOnClient } from './postgres-accept.ts';
 import { query } from './postgres-database.ts';
 import { transaction } from './postgres-message-writer.ts';
 
@@ -119,16 +121,28 @@ export class PostgresOtpStore {
     return undefined;
   }
 
-  startOtpSession(session: OtpSession, guards: readonly OtpGuardSpec[], now: number): Promise<OtpStartResult> {
+  /** Commits the message that carries a code, and otp.sent, in the running transaction; rolls it all back when unpaid. */
+  async #send(client: pg.PoolClient, session: OtpSession, accept: AcceptRequest, now: number): Promise<void> {
+    const r = await acceptOnClient(client, accept);
+    if (!r.ok) {
+      if (r.reason === 'insufficient_credits') throw new OtpRollback(r.balance);
+      throw new Error('an OTP message cannot be an idempotent replay');
+    }
+    await this.#event(client, session.accountId, 'otp.sent', session.messageId, now, otpEventData(session));
+  }
+
+  startOtpSession(session: OtpSession, guards: readonly OtpGuardSpec[], now: number, accept?: AcceptRequest): Promise<OtpStartResult> {
     return this.#transaction(async (client): Promise<OtpStartResult> => {
       const refusal = await this.#pass(client, session.accountId, session.mobile, guards, now);
       if (refusal) return { ok: false, refusal };
       await client.query(insertSession, otpSessionValues(session, session.test));
+      if (accept) await this.#send(client, session, accept, now);
       return { ok: true };
-    });
+    }).catch(unpaid);
   }
 
-  reserveOtpResend(accountId: string, sessionId: string, guards: readonly OtpGuardSpec[], cooldownMs: number, messageId: string, now: number): Promise<OtpResendResult> {
+  reserveOtpResend(accountId: string, sessionId: string, guards: readonly OtpGuardSpec[], cooldownMs: number, now: number,
+    send?: { accept: AcceptRequest; channel: OtpChannelName }): Promise<OtpResendResult> {
     return this.#transaction(async (client): Promise<OtpResendResult> => {
       const session = await this.#lockSession(client, accountId, sessionId);
       if (!session) return { ok: false, reason: 'not_found' };
@@ -139,39 +153,13 @@ export class PostgresOtpStore {
       }
       const refusal = await this.#pass(client, accountId, session.mobile, guards, now);
       if (refusal) return { ok: false, refusal };
-      await client.query('UPDATE otp_sessions SET sends = sends + 1, last_sent_at = $1, message_id = $2 WHERE id = $3', [now, messageId, sessionId]);
-      return { ok: true, session: { ...session, sends: session.sends + 1, lastSentAt: now, messageId }, previousSentAt: session.lastSentAt };
-    });
-  }
-
-  confirmOtpSend(accountId: string, sessionId: string, channel: OtpChannelName, now: number): Promise<void> {
-    return this.#transaction(async (client) => {
-      const { rows } = await client.query<OtpSessionRow>('UPDATE otp_sessions SET channel_used = $1 WHERE id = $2 AND account_id = $3 RETURNING *', [channel, sessionId, accountId]);
-      const row = rows[0];
-      if (row) await this.#event(client, accountId, 'otp.sent', row.message_id, now, otpEventData(toOtpSession(row)));
-    });
-  }
-
-  undoOtpSend(accountId: string, sessionId: string, guards: readonly OtpGuardSpec[], at: number,
-    undo: { created: true } | { created: false; previousSentAt: number; previousMessageId: string | null }): Promise<void> {
-    return this.#transaction(async (client) => {
-      // The session before the counters, as every other transaction locks them.
-      await client.query('SELECT id FROM otp_sessions WHERE id = $1 AND account_id = $2 FOR UPDATE', [sessionId, accountId]);
-      const specs = guards.filter((g): g is CounterSpec => g.kind !== 'locked');
-      const counters = await this.#lockExisting(client, specs.map((g) => g.key));
-      for (const g of specs) {
-        const row = counters.get(g.key);
-        if (!row) continue;
-        const back = unjudgeCounter(g, row, at);
-        await client.query(writeCounter, [g.key, back.stamps, back.count, 0]);
-        counters.set(g.key, { ...row, stamps: back.stamps, count: back.count });
-      }
-      if (undo.created) await client.query('DELETE FROM otp_sessions WHERE id = $1 AND account_id = $2', [sessionId, accountId]);
-      else {
-        await client.query('UPDATE otp_sessions SET sends = sends - 1, last_sent_at = $1, message_id = $2 WHERE id = $3 AND account_id = $4',
-          [undo.previousSentAt, undo.previousMessageId, sessionId, accountId]);
-      }
-    });
+      const messageId = send?.accept.messages[0]?.id ?? session.messageId;
+      const channel = send?.channel ?? session.channelUsed;
+      await client.query('UPDATE otp_sessions SET sends = sends + 1, last_sent_at = $1, message_id = $2, channel_used = $3 WHERE id = $4', [now, messageId, channel, sessionId]);
+      const after: OtpSession = { ...session, sends: session.sends + 1, lastSentAt: now, messageId, channelUsed: channel };
+      if (send) await this.#send(client, after, send.accept, now);
+      return { ok: true, session: after };
+    }).catch(unpaid);
   }
 
   async checkOtp(accountId: string, sessionId: string, now: number, options: OtpCheckOptions): Promise<OtpCheckOutcome | undefined> {
@@ -318,4 +306,10 @@ function toChannel(r: ChannelRow): OtpChannelDefinition {
     accountId: r.account_id, channelId: r.channel_id, templateId: r.template_id, sender: r.sender, route: r.route, length: r.length,
     expirySeconds: r.expiry_seconds, maxAttempts: r.max_attempts, createdAt: Number(r.created_at),
   };
+}
+
+/** A transaction rolled back because its message was not paid for answers that; anything else is an error. */
+function unpaid(error: unknown): OtpUnpaid {
+  if (error instanceof OtpRollback) return error.result;
+  throw error;
 }

@@ -413,13 +413,12 @@ export class PostgresStore implements Store {
   purgeEvents(before: number, limit: number): Promise<number> { return this.#events.purgeEvents(before, limit); }
 
   // one-time passwords (postgres-otp-store.ts)
-  startOtpSession(session: OtpSession, guards: readonly OtpGuardSpec[], now: number): Promise<OtpStartResult> { return this.#otp.startOtpSession(session, guards, now); }
-  reserveOtpResend(accountId: string, sessionId: string, guards: readonly OtpGuardSpec[], cooldownMs: number, messageId: string, now: number): Promise<OtpResendResult> {
-    return this.#otp.reserveOtpResend(accountId, sessionId, guards, cooldownMs, messageId, now);
+  startOtpSession(session: OtpSession, guards: readonly OtpGuardSpec[], now: number, accept?: AcceptRequest): Promise<OtpStartResult> {
+    return this.#otp.startOtpSession(session, guards, now, accept);
   }
-  confirmOtpSend(accountId: string, sessionId: string, channel: OtpChannelName, now: number): Promise<void> { return this.#otp.confirmOtpSend(accountId, sessionId, channel, now); }
-  undoOtpSend(accountId: string, sessionId: string, guards: readonly OtpGuardSpec[], at: number, undo: Parameters<Store['undoOtpSend']>[4]): Promise<void> {
-    return this.#otp.undoOtpSend(accountId, sessionId, guards, at, undo);
+  reserveOtpResend(accountId: string, sessionId: string, guards: readonly OtpGuardSpec[], cooldownMs: number, now: number,
+    send?: { accept: AcceptRequest; channel: OtpChannelName }): Promise<OtpResendResult> {
+    return this.#otp.reserveOtpResend(accountId, sessionId, guards, cooldownMs, now, send);
   }
   checkOtp(accountId: string, sessionId: string, now: number, options: OtpCheckOptions): Promise<OtpCheckOutcome | undefined> { return this.#otp.checkOtp(accountId, sessionId, now, options); }
   getOtpSession(accountId: string, sessionId: string): Promise<OtpSession | undefined> { return this.#otp.getOtpSession(accountId, sessionId); }

@@ -113,6 +113,11 @@ export class SqliteMessageWriter {
     return this.#accept.submit(request);
   }
 
+  /** An accept inside a transaction the caller runs (an OTP session commits its message with it). */
+  acceptInTransaction(request: AcceptRequest): AcceptResult {
+    return this.#applyAccept(request);
+  }
+
   #applyAccept(request: AcceptRequest): AcceptResult {
     const s = this.#s;
     const { accountId, routeId, debit, messages, batch, idempotency } = request;

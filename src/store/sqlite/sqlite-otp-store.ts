@@ -6,8 +6,9 @@ import type { OtpChannelDefinition, OtpChannelName, OtpPolicy, OtpSession } from
 import {
   type CounterRow, judgeCounter, type OtpCheckOptions, type OtpCheckOutcome, type OtpEventType, type OtpGuardSpec, type OtpRefusal,
   type OtpResendResult, type OtpSessionRow, type OtpStartResult, otpBlockedData, otpEventData, otpSessionColumns, otpSessionValues,
-  toOtpSession, unjudgeCounter,
+  toOtpSession, OtpRollback, type OtpUnpaid,
 } from '../otp-rows.ts';
+import type { AcceptRequest, AcceptResult } from '../store.ts';
 import { GroupCommit, type GroupCommitOptions } from './sqlite-group-commit.ts';
 
 interface ChannelRow {
@@ -19,14 +20,16 @@ export class SqliteOtpStore {
   #db: Database.Database;
   #s;
   #commit: GroupCommit<() => unknown, unknown>;
+  #accept: (request: AcceptRequest) => AcceptResult;
 
-  constructor(db: Database.Database, groupCommit: GroupCommitOptions) {
+  /** `accept` commits a message inside the caller's transaction (the message writer's accept, without a transaction of its own). */
+  constructor(db: Database.Database, groupCommit: GroupCommitOptions, accept: (request: AcceptRequest) => AcceptResult) {
     this.#db = db;
+    this.#accept = accept;
     this.#commit = new GroupCommit<() => unknown, unknown>(db, groupCommit, (work) => work());
     this.#s = {
       session: db.prepare<[string, string], OtpSessionRow>('SELECT * FROM otp_sessions WHERE id = ? AND account_id = ?'),
       insertSession: db.prepare(`INSERT INTO otp_sessions (${otpSessionColumns.join(', ')}) VALUES (${otpSessionColumns.map(() => '?').join(', ')})`),
-      deleteSession: db.prepare('DELETE FROM otp_sessions WHERE id = ? AND account_id = ?'),
       counter: db.prepare<[string], CounterRow>('SELECT stamps, count, tripped_at FROM otp_counters WHERE key = ?'),
       writeCounter: db.prepare(`INSERT INTO otp_counters (key, stamps, count, expires_at) VALUES (?, ?, ?, ?)
         ON CONFLICT (key) DO UPDATE SET stamps = excluded.stamps, count = excluded.count, expires_at = max(otp_counters.expires_at, excluded.expires_at)`),
@@ -37,9 +40,7 @@ export class SqliteOtpStore {
       lockedUntil: db.prepare<[string, string, number], { until: number | null }>(
         "SELECT max(locked_until) AS until FROM otp_sessions WHERE account_id = ? AND mobile = ? AND status = 'locked' AND locked_until > ?"),
       event: db.prepare('INSERT INTO events (account_id, type, message_id, batch_id, status, error_code, at, data, callback) VALUES (?, ?, ?, NULL, NULL, NULL, ?, ?, 0)'),
-      resend: db.prepare('UPDATE otp_sessions SET sends = sends + 1, last_sent_at = ?, message_id = ? WHERE id = ?'),
-      unresend: db.prepare('UPDATE otp_sessions SET sends = sends - 1, last_sent_at = ?, message_id = ? WHERE id = ? AND account_id = ?'),
-      sent: db.prepare('UPDATE otp_sessions SET channel_used = ? WHERE id = ? AND account_id = ?'),
+      resend: db.prepare('UPDATE otp_sessions SET sends = sends + 1, last_sent_at = ?, message_id = ?, channel_used = ? WHERE id = ?'),
       attempt: db.prepare('UPDATE otp_sessions SET attempts = attempts + 1 WHERE id = ?'),
       verified: db.prepare("UPDATE otp_sessions SET status = 'verified', verified_at = ?, sealed_code = NULL WHERE id = ?"),
       locked: db.prepare("UPDATE otp_sessions SET status = 'locked', locked_until = ?, sealed_code = NULL WHERE id = ?"),
@@ -92,16 +93,28 @@ export class SqliteOtpStore {
     return undefined;
   }
 
-  startOtpSession(session: OtpSession, guards: readonly OtpGuardSpec[], now: number): Promise<OtpStartResult> {
-    return this.#run(() => {
+  /** Commits the message that carries a code, and otp.sent, in the running transaction; rolls it all back when unpaid. */
+  #send(session: OtpSession, accept: AcceptRequest, now: number): void {
+    const r = this.#accept(accept);
+    if (!r.ok) {
+      if (r.reason === 'insufficient_credits') throw new OtpRollback(r.balance);
+      throw new Error('an OTP message cannot be an idempotent replay');
+    }
+    this.#event(session.accountId, 'otp.sent', session.messageId, now, otpEventData(session));
+  }
+
+  startOtpSession(session: OtpSession, guards: readonly OtpGuardSpec[], now: number, accept?: AcceptRequest): Promise<OtpStartResult> {
+    return this.#run((): OtpStartResult => {
       const refusal = this.#pass(session.accountId, session.mobile, guards, now);
       if (refusal) return { ok: false, refusal };
       this.#s.insertSession.run(...otpSessionValues(session, session.test ? 1 : 0));
+      if (accept) this.#send(session, accept, now);
       return { ok: true };
-    });
+    }).catch(unpaid);
   }
 
-  reserveOtpResend(accountId: string, sessionId: string, guards: readonly OtpGuardSpec[], cooldownMs: number, messageId: string, now: number): Promise<OtpResendResult> {
+  reserveOtpResend(accountId: string, sessionId: string, guards: readonly OtpGuardSpec[], cooldownMs: number, now: number,
+    send?: { accept: AcceptRequest; channel: OtpChannelName }): Promise<OtpResendResult> {
     return this.#run((): OtpResendResult => {
       const row = this.#s.session.get(sessionId, accountId);
       if (!row) return { ok: false, reason: 'not_found' };
@@ -113,33 +126,13 @@ export class SqliteOtpStore {
       }
       const refusal = this.#pass(accountId, session.mobile, guards, now);
       if (refusal) return { ok: false, refusal };
-      this.#s.resend.run(now, messageId, sessionId);
-      return { ok: true, session: { ...session, sends: session.sends + 1, lastSentAt: now, messageId }, previousSentAt: session.lastSentAt };
-    });
-  }
-
-  confirmOtpSend(accountId: string, sessionId: string, channel: OtpChannelName, now: number): Promise<void> {
-    return this.#run(() => {
-      this.#s.sent.run(channel, sessionId, accountId);
-      const row = this.#s.session.get(sessionId, accountId);
-      if (row) this.#event(accountId, 'otp.sent', row.message_id, now, otpEventData(toOtpSession(row)));
-    });
-  }
-
-  undoOtpSend(accountId: string, sessionId: string, guards: readonly OtpGuardSpec[], at: number,
-    undo: { created: true } | { created: false; previousSentAt: number; previousMessageId: string | null }): Promise<void> {
-    return this.#run(() => {
-      const s = this.#s;
-      for (const g of guards) {
-        if (g.kind === 'locked') continue;
-        const row = s.counter.get(g.key);
-        if (!row) continue;
-        const back = unjudgeCounter(g, row, at);
-        s.writeCounter.run(g.key, back.stamps, back.count, 0);
-      }
-      if (undo.created) s.deleteSession.run(sessionId, accountId);
-      else s.unresend.run(undo.previousSentAt, undo.previousMessageId, sessionId, accountId);
-    });
+      const messageId = send?.accept.messages[0]?.id ?? session.messageId;
+      const channel = send?.channel ?? session.channelUsed;
+      this.#s.resend.run(now, messageId, channel, sessionId);
+      const after: OtpSession = { ...session, sends: session.sends + 1, lastSentAt: now, messageId, channelUsed: channel };
+      if (send) this.#send(after, send.accept, now);
+      return { ok: true, session: after };
+    }).catch(unpaid);
   }
 
   checkOtp(accountId: string, sessionId: string, now: number, options: OtpCheckOptions): Promise<OtpCheckOutcome | undefined> {
@@ -253,4 +246,10 @@ function toChannel(r: ChannelRow): OtpChannelDefinition {
     accountId: r.account_id, channelId: r.channel_id, templateId: r.template_id, sender: r.sender, route: r.route, length: r.length,
     expirySeconds: r.expiry_seconds, maxAttempts: r.max_attempts, createdAt: Number(r.created_at),
   };
+}
+
+/** A transaction rolled back because its message was not paid for answers that; anything else is an error. */
+function unpaid(error: unknown): OtpUnpaid {
+  if (error instanceof OtpRollback) return error.result;
+  throw error;
 }
