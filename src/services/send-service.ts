@@ -3,6 +3,7 @@
 import type { DltTemplate, KeyMode, SenderId } from '../domain/account.ts';
 import type { Clock } from '../domain/clock.ts';
 import { creditsFor } from '../domain/credit.ts';
+import { TemplateDetector } from '../domain/dlt-template-detect.ts';
 import { DakiyaError, type ErrorCode } from '../domain/errors.ts';
 import type { IdGenerator } from '../domain/ids.ts';
 import { buildText, checkAgainstTemplate, type Content, planContent } from '../domain/message-content.ts';
@@ -11,7 +12,7 @@ import { promotionalHold } from '../domain/promotional-window.ts';
 import { normaliseRecipient } from '../domain/recipient.ts';
 import { type Route, routeAccepts } from '../domain/route.ts';
 import { normaliseSenderId } from '../domain/sender-id.ts';
-import type { SendingProfile, Store, StoredResponse } from '../store/store.ts';
+import type { AcceptRequest, SendingProfile, Store, StoredResponse } from '../store/store.ts';
 import type { SendingProfileCache } from './sending-profile-cache.ts';
 import type { SendPolicy } from './send-policy.ts';
 
@@ -28,6 +29,8 @@ export interface SendRequest {
   sender: string;
   message?: string;
   templateId?: string;
+  /** No template_id: find the account's template for this sender that the text matches (seed 002; rules in dlt-template-detect.ts). */
+  detectTemplate?: boolean;
   variables?: Variables;
   category: MessageCategory;
   route?: string;
@@ -139,8 +142,19 @@ export class SendService {
    * Throws ERR_INSUFFICIENT_CREDITS (nothing stored) when the route's balance is too low.
    */
   async commit(caller: Caller, prepared: Prepared, totalRecipients: number, idempotency?: IdempotencyOptions): Promise<SendOutcome> {
+    const result = await this.#store.accept(this.acceptRequest(caller, prepared, totalRecipients, idempotency));
+    if (!result.ok) {
+      if (result.reason === 'idempotent_replay') return this.#replay(result.stored, idempotency!);
+      throw insufficientCredits(prepared, result.balance);
+    }
+    this.accepted(prepared);
+    return { kind: 'accepted', prepared };
+  }
+
+  /** What the store commits for a prepared request (for a use case that commits more with it, like an OTP session). */
+  acceptRequest(caller: Caller, prepared: Prepared, totalRecipients: number, idempotency?: IdempotencyOptions): AcceptRequest {
     const response = idempotency && { key: idempotency.key, response: { requestHash: idempotency.requestHash, ...idempotency.render(prepared) } };
-    const result = await this.#store.accept({
+    return {
       accountId: caller.accountId,
       routeId: prepared.route.id,
       debit: prepared.debit,
@@ -152,15 +166,12 @@ export class SendService {
         },
       }),
       ...(response && { idempotency: response }),
-    });
-    if (!result.ok) {
-      if (result.reason === 'idempotent_replay') return this.#replay(result.stored, idempotency!);
-      throw new DakiyaError('ERR_INSUFFICIENT_CREDITS',
-        `Account balance on route ${prepared.route.id} is too low: ${prepared.debit} credits needed, ${result.balance} available. Recharge credits.`,
-        { route: prepared.route.id, required: prepared.debit, balance: result.balance });
-    }
+    };
+  }
+
+  /** The request's messages are committed: wake its lane's dispatcher. */
+  accepted(prepared: Prepared): void {
     this.#onAccepted(prepared.lane);
-    return { kind: 'accepted', prepared };
   }
 
   /** Cancels a message of the caller's still waiting to be sent (QUEUED or SCHEDULED), refunding it; false when it is not (any more). */
@@ -191,6 +202,7 @@ export class SendService {
     const route = resolveRoute(profile, request);
     const sender = resolveSender(profile, request.sender);
     const template = request.templateId === undefined ? undefined : resolveTemplate(profile, request.templateId, request.category, sender.sender);
+    const detector = request.detectTemplate === true && !template ? new TemplateDetector(profile.templates, sender.sender, request.category, policy) : undefined;
     const { dueAt, scheduled } = this.#dueTime(request, now);
     const validity = request.validitySeconds ?? policy.defaultValiditySeconds;
     const expiresAt = dueAt + validity * 1000;
@@ -225,6 +237,8 @@ export class SendService {
     const rejected: Rejection[] = [];
     const recipients = request.recipients;
     const normalised: string[] = new Array(recipients.length);
+    // With detection, which recipients need a template: their text is detected below, per recipient.
+    const needsTemplate = detector ? new Uint8Array(recipients.length) : undefined;
     for (let i = 0; i < recipients.length; i++) {
       const r = recipients[i]!;
       const number = normaliseRecipient(r.to, { allowInternational });
@@ -233,8 +247,11 @@ export class SendService {
         continue;
       }
       if (number.domestic && !template && policy.dltEnforce) {
-        rejected.push({ index: i, to: r.to, error: new DakiyaError('ERR_TEMPLATE_REQUIRED') });
-        continue;
+        if (needsTemplate) needsTemplate[i] = 1;
+        else {
+          rejected.push({ index: i, to: r.to, error: new DakiyaError('ERR_TEMPLATE_REQUIRED') });
+          continue;
+        }
       }
       normalised[i] = number.msisdn;
     }
@@ -252,8 +269,10 @@ export class SendService {
         continue;
       }
       let content: Content;
+      let templateId = template?.templateId ?? null;
       try {
         content = contentFor(r);
+        if (detector) templateId = detector.templateIdFor(content.text, needsTemplate?.[i] === 1);
       } catch (error) {
         if (!(error instanceof DakiyaError) || !bulk) throw error;
         rejected.push({ index: i, to: r.to, error });
@@ -265,14 +284,14 @@ export class SendService {
       let body = content.text;
       let secret: string | null = null;
       if (request.secret !== undefined) {
-        if (request.secret.length === 0 || !body.includes(request.secret)) throw new DakiyaError('ERR_OTP_TEMPLATE_INVALID', undefined, { template_id: template?.templateId ?? null });
+        if (request.secret.length === 0 || !body.includes(request.secret)) throw new DakiyaError('ERR_OTP_TEMPLATE_INVALID', undefined, { template_id: templateId });
         if (!this.#sealSecret) throw new Error('a request with a secret needs sealSecret');
         secret = this.#sealSecret(body, id);
         body = body.replaceAll(request.secret, '*'.repeat(request.secret.length));
       }
       messages.push({
         id, accountId: caller.accountId, batchId, routeId: route.id, category: request.category, lane,
-        recipient: msisdn, sender: sender.sender, body, secret, templateId: template?.templateId ?? null,
+        recipient: msisdn, sender: sender.sender, body, secret, templateId,
         encoding: content.encoding, segments: content.segments, flash: request.flash === true, credits,
         status: scheduled ? 'SCHEDULED' : 'QUEUED', correlationId: request.correlationId ?? null,
         dueAt, scheduledAt: scheduled ? dueAt : null, expiresAt, createdAt: now, receiptTo: request.receiptTo ?? null, callbackUrl,
@@ -305,6 +324,13 @@ export class SendService {
     }
     return { dueAt, scheduled: dueAt > now };
   }
+}
+
+/** The route's balance was too low for the request: nothing of it was stored. */
+export function insufficientCredits(prepared: Prepared, balance: number): DakiyaError {
+  return new DakiyaError('ERR_INSUFFICIENT_CREDITS',
+    `Account balance on route ${prepared.route.id} is too low: ${prepared.debit} credits needed, ${balance} available. Recharge credits.`,
+    { route: prepared.route.id, required: prepared.debit, balance });
 }
 
 function noneValid(rejected: Rejection[], bulk: boolean): DakiyaError {
