@@ -8,6 +8,7 @@ import { adminApi } from '../admin/admin-routes.ts';
 import { nativeErrorBody } from '../dialects/native-v1/native-errors.ts';
 import { nativeV1 } from '../dialects/native-v1/native-routes.ts';
 import { smsHandover } from '../dialects/sms-handover/handover-routes.ts';
+import { jsonApi } from '../dialects/json-api/json-api-routes.ts';
 import { bearerOrQueryToken } from './credentials.ts';
 import type { HttpContext } from './http-context.ts';
 import { toDakiyaError } from './http-errors.ts';
@@ -93,6 +94,7 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
   if (deps.api) {
     await app.register(nativeV1(ctx), { prefix: '/v1' });
     await app.register(smsHandover(ctx));
+    await app.register(jsonApi(ctx), { prefix: '/json-api' });
     await app.register(adminApi(ctx), { prefix: '/admin/v1' });
   }
   // Outside /v1 and /admin/v1 too, errors wear the native body (with error_message) the docs promise.

@@ -8,6 +8,7 @@ import type { Caller, SendRequest } from '../../../services/send-service.ts';
 import { canonicalJson } from '../../http/canonical-json.ts';
 import { ConcurrencyGate } from '../../http/concurrency-gate.ts';
 import type { HttpContext } from '../../http/http-context.ts';
+import { idempotencyKey } from '../../http/idempotency-key.ts';
 import { caller } from '../../http/request-caller.ts';
 import { chooseReportFormat, streamBatchReport } from './native-batch-report.ts';
 import { nativeErrorBody } from './native-errors.ts';
@@ -115,15 +116,6 @@ export function nativeV1(ctx: HttpContext) {
   }
 }
 
-
-function idempotencyKey(request: FastifyRequest): string | undefined {
-  const raw = request.headers['idempotency-key'];
-  if (raw === undefined) return undefined;
-  if (typeof raw !== 'string' || !/^[\x21-\x7e]{1,255}$/.test(raw)) {
-    throw new DakiyaError('ERR_INVALID_REQUEST', 'Idempotency-Key must be 1-255 visible ASCII characters', { field: 'Idempotency-Key' });
-  }
-  return raw;
-}
 
 function toSendRequest(body: Common, recipients: SendRequest['recipients']): SendRequest {
   let scheduleAt: number | undefined;

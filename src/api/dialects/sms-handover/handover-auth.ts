@@ -8,9 +8,10 @@ import { DakiyaError } from '../../../domain/errors.ts';
 import type { HttpContext } from '../../http/http-context.ts';
 import { optionalParameter } from './handover-params.ts';
 
-export function handoverAuthenticate(ctx: HttpContext) {
+/** `keyOf` finds the key: the `key` parameter, or for /miscapi/<key>/… the path. */
+export function handoverAuthenticate(ctx: HttpContext, keyOf: (request: FastifyRequest) => string | undefined = (request) => optionalParameter(request, 'key')) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    const key = optionalParameter(request, 'key');
+    const key = keyOf(request);
     if (key === undefined) throw new DakiyaError('ERR_UNAUTHORIZED', 'Missing API key: pass it as the key parameter.', { field: 'key', problem: 'missing' });
     // Fastify merges headers set here over the raw ones; only the seed's `key` counts, so an
     // Authorization header or ?access_token= sent alongside it is overridden, not consulted.

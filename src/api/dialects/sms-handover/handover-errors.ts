@@ -71,8 +71,14 @@ export function handoverMessage(error: DakiyaError): string {
     }
   }
   if (error.code === 'ERR_NOT_FOUND' && problem === 'no_endpoint') return 'UNKNOWN ENDPOINT';
+  if (error.code === 'ERR_NOT_FOUND' && typeof field === 'string') return `INVALID ${parameterLabel(field)}`;
   const retryAfter = error.details?.['retry_after'];
   return typeof retryAfter === 'number' ? `${handoverMessages[error.code]}, RETRY AFTER ${retryAfter} SECONDS` : handoverMessages[error.code];
+}
+
+/** The balance API's text form (seed 002): `ERR: INVALID API KEY`. */
+export function handoverErrorText(error: DakiyaError): { statusCode: number; body: string } {
+  return { statusCode: error.status, body: `ERR: ${handoverMessage(error)}` };
 }
 
 /** `{"result":"error","message":"…"}` with the catalogue's status for the code. */

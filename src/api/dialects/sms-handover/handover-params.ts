@@ -5,14 +5,18 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DakiyaError } from '../../../domain/errors.ts';
 
 /** What the seed calls each parameter in its error messages ("MISSING CHANNEL ID"). */
-const labels: Readonly<Record<string, string>> = { key: 'API KEY', channel_id: 'CHANNEL ID', mobile: 'MOBILE', reference: 'REFERENCE', otp: 'OTP', body: 'REQUEST BODY' };
+const labels: Readonly<Record<string, string>> = {
+  key: 'API KEY', channel_id: 'CHANNEL ID', mobile: 'MOBILE', reference: 'REFERENCE', otp: 'OTP', body: 'REQUEST BODY',
+  contacts: 'CONTACTS', senderid: 'SENDER ID', msg: 'MESSAGE', routeid: 'ROUTE ID', bulk_campaign: 'BULK CAMPAIGN',
+  dlr_url: 'DLR URL', time: 'SCHEDULE TIME', sms_shoot_id: 'SMS SHOOT ID',
+};
 
 export function parameterLabel(name: string): string {
   return labels[name] ?? name.replaceAll('_', ' ').toUpperCase();
 }
 
-/** No parameter of this dialect is anywhere near this long; longer values are refused unread. */
-const maxLength = 200;
+/** No parameter of this dialect but the SMS text and its lists is anywhere near this long; longer values are refused unread. */
+const defaultMaxLength = 200;
 
 /** Form fields as Fastify's query parser gives them: a repeated field becomes an array. */
 export function registerFormParser(app: FastifyInstance, bodyLimit: number): void {
@@ -26,18 +30,42 @@ export function registerFormParser(app: FastifyInstance, bodyLimit: number): voi
   });
 }
 
-/** The parameter's value, or undefined when it is absent or empty (the seed's "MISSING …" case). */
-export function optionalParameter(request: FastifyRequest, name: string): string | undefined {
-  const values = [...valuesIn(request.query, name), ...valuesIn(bodyFields(request), name)];
-  if (values.length > 1) throw new DakiyaError('ERR_INVALID_REQUEST', `${name} was given more than once`, { field: name, problem: 'repeated' });
-  const value = values[0];
+/**
+ * The parameter's value, or undefined when it is absent or empty (the seed's "MISSING …" case).
+ * `aliases` are other spellings of the same parameter (counted as repeats of it when both come).
+ */
+export function optionalParameter(request: FastifyRequest, name: string, options: { maxLength?: number; aliases?: readonly string[] } = {}): string | undefined {
+  const value = rawParameter(request, name, options.aliases, (v) => valuesIn(v, name));
   if (value === undefined || value === '') return undefined;
+  const maxLength = options.maxLength ?? defaultMaxLength;
   if (value.length > maxLength) throw new DakiyaError('ERR_INVALID_REQUEST', `${name} is longer than ${maxLength} characters`, { field: name, problem: 'too_long' });
   return value;
 }
 
-export function requiredParameter(request: FastifyRequest, name: string): string {
-  const value = optionalParameter(request, name);
+/**
+ * A parameter whose JSON body form may be structured (bulk_campaign as a real array): the value as
+ * given, a string from the query or a form, or whatever JSON the body holds; undefined when absent.
+ */
+export function structuredParameter(request: FastifyRequest, name: string, aliases: readonly string[] = []): unknown {
+  return rawParameter(request, name, aliases, (v) => [v]);
+}
+
+function rawParameter<T>(request: FastifyRequest, name: string, aliases: readonly string[] | undefined, read: (raw: unknown) => T[]): T | undefined {
+  const values: T[] = [];
+  const body = bodyFields(request);
+  for (const spelling of [name, ...(aliases ?? [])]) {
+    for (const source of [request.query, body]) {
+      if (source !== undefined && source !== null && typeof source === 'object' && Object.hasOwn(source, spelling)) {
+        values.push(...read((source as Record<string, unknown>)[spelling]));
+      }
+    }
+  }
+  if (values.length > 1) throw new DakiyaError('ERR_INVALID_REQUEST', `${name} was given more than once`, { field: name, problem: 'repeated' });
+  return values[0];
+}
+
+export function requiredParameter(request: FastifyRequest, name: string, options: { maxLength?: number } = {}): string {
+  const value = optionalParameter(request, name, options);
   if (value === undefined) throw new DakiyaError('ERR_INVALID_REQUEST', `${name} is required`, { field: name, problem: 'missing' });
   return value;
 }
@@ -51,9 +79,7 @@ function bodyFields(request: FastifyRequest): unknown {
   return body;
 }
 
-function valuesIn(source: unknown, name: string): string[] {
-  if (source === undefined || source === null || typeof source !== 'object' || !Object.hasOwn(source, name)) return [];
-  const raw = (source as Record<string, unknown>)[name];
+function valuesIn(raw: unknown, name: string): string[] {
   const list = Array.isArray(raw) ? raw : [raw];
   return list.map((value) => {
     if (typeof value === 'string') return value;

@@ -1,0 +1,64 @@
+// The apiKey JSON dialect (seed 003), mounted at /json-api: POST /json-api/sms with the key in an
+// `apiKey` header. Thin: the seed's body in, one send-service call, the seed's envelope out; every
+// error in the same envelope with the catalogue's status.
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DakiyaError } from '../../../domain/errors.ts';
+import type { Prepared } from '../../../services/send-service.ts';
+import { canonicalJson } from '../../http/canonical-json.ts';
+import { ConcurrencyGate } from '../../http/concurrency-gate.ts';
+import type { HttpContext } from '../../http/http-context.ts';
+import { idempotencyKey } from '../../http/idempotency-key.ts';
+import { caller } from '../../http/request-caller.ts';
+import { jsonApiAuthenticate } from './json-api-auth.ts';
+import { parseSmsBody, registerJsonApiParser } from './json-api-body.ts';
+import { jsonApiErrorBody } from './json-api-errors.ts';
+import { renderSent } from './json-api-render.ts';
+
+export function jsonApi(ctx: HttpContext) {
+  return async (app: FastifyInstance): Promise<void> => {
+    registerJsonApiParser(app);
+
+    app.setErrorHandler((error, request, reply) => {
+      const e = ctx.classify(error, request);
+      const { statusCode, body } = jsonApiErrorBody(e);
+      if (e.details?.['retry_after'] !== undefined) reply.header('retry-after', String(e.details['retry_after']));
+      return reply.code(statusCode).send(body);
+    });
+    // Unknown paths and methods are a 404 whoever asks: only the real endpoint authenticates.
+    app.setNotFoundHandler((request, reply) => {
+      const { statusCode, body } = jsonApiErrorBody(new DakiyaError('ERR_NOT_FOUND', `No endpoint ${request.method} ${request.url.split('?')[0]}.`, { problem: 'no_endpoint' }));
+      return reply.code(statusCode).send(body);
+    });
+
+    // A `to` list may be as long as a native bulk request, so a body over the ordinary limit waits
+    // for a slot as /v1/sms/bulk does (before it is read).
+    const bulkGate = new ConcurrencyGate(ctx.config.bulk.maxConcurrent);
+    const admitLarge = async (request: FastifyRequest, reply: FastifyReply) => {
+      const length = Number(request.headers['content-length'] ?? Number.NaN);
+      if (length <= ctx.config.server.bodyLimitBytes) return;
+      const release = await bulkGate.acquire();
+      reply.raw.once('finish', release).once('close', release);
+    };
+
+    app.post('/sms', { bodyLimit: ctx.config.server.bulkBodyLimitBytes, onRequest: [jsonApiAuthenticate(ctx), admitLarge] }, async (request, reply) => {
+      const { request: input, unicode, flash } = parseSmsBody(request.body);
+      const bulk = input.recipients.length > 1;
+      const render = (p: Prepared, testMode: boolean) => renderSent(p, { unicode, flash }, testMode);
+      const who = caller(request);
+      // A test key never sends or charges (as on /v1): the request is validated and priced only.
+      if (who.keyMode === 'test') return reply.code(200).send(render(await ctx.send.estimate(who, input, bulk), true));
+      const key = idempotencyKey(request);
+      const outcome = await ctx.send.send(who, input, bulk, key === undefined ? undefined : {
+        key,
+        requestHash: createHash('sha256').update(`${request.method} ${request.routeOptions.url}\n${canonicalJson(request.body)}`).digest('hex'),
+        render: (p) => ({ statusCode: 200, body: JSON.stringify(render(p, false)) }),
+      });
+      if (outcome.kind === 'replay') {
+        return reply.code(outcome.stored.statusCode).header('idempotent-replayed', 'true').type('application/json; charset=utf-8').send(outcome.stored.body);
+      }
+      ctx.metrics.accepted.inc({ lane: outcome.prepared.lane }, outcome.prepared.messages.length);
+      return reply.code(200).send(render(outcome.prepared, false));
+    });
+  };
+}

@@ -1,0 +1,111 @@
+// What seed 002 says exists but does not define: pulling a shoot's delivery report by its
+// sms_shoot_id (GET /smsapi/dlr), and listing the account's campaigns (GET /smsapi/campaigns).
+// Both read through the report service: a shoot is a batch, a campaign the messages' correlation id.
+import { Readable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { DakiyaError, isErrorCode } from '../../../domain/errors.ts';
+import { publicStatus, type Message } from '../../../domain/message.ts';
+import type { HttpContext } from '../../http/http-context.ts';
+import { caller } from '../../http/request-caller.ts';
+import { handoverMessages } from './handover-errors.ts';
+import { optionalParameter, requiredParameter } from './handover-params.ts';
+import { campaignOf, campaignPrefix } from './handover-sms-request.ts';
+import { clockOf } from './handover-sms-routes.ts';
+import { istTime } from './handover-time.ts';
+
+/** How far back GET /smsapi/campaigns looks without `days`, and the most it may look. */
+const defaultDays = 30;
+const maxDays = 90;
+
+export function handoverReportRoutes(app: FastifyInstance, ctx: HttpContext): void {
+  const clock = clockOf(ctx);
+
+  app.route({
+    method: ['GET', 'POST'], url: '/smsapi/dlr',
+    handler: async (request, reply) => {
+      const shootId = requiredParameter(request, 'sms_shoot_id');
+      const report = await ctx.reports.batchReport(caller(request).accountId, shootId).catch((error: unknown) => {
+        if (error instanceof DakiyaError && error.code === 'ERR_NOT_FOUND') throw new DakiyaError('ERR_NOT_FOUND', error.message, { field: 'sms_shoot_id', problem: 'unknown' });
+        throw error;
+      });
+      const { batch, pages } = report;
+      // The first page is read before the status line, so a store failure there is a normal error.
+      const first = await pages.next();
+      const head = `{"result":"success","sms_shoot_id":${JSON.stringify(batch.id)},"contacts":"${batch.totalRecipients}","accepted":"${batch.acceptedRecipients}","dlr":[`;
+      async function* body(): AsyncGenerator<string> {
+        yield head;
+        let separator = '';
+        for (let page = first; !page.done; page = await pages.next()) {
+          yield separator + page.value.map((m) => JSON.stringify(dlrEntry(m))).join(',');
+          separator = ',';
+        }
+        yield ']}';
+      }
+      return reply.type('application/json; charset=utf-8').send(Readable.from(body()));
+    },
+  });
+
+  app.route({
+    method: ['GET', 'POST'], url: '/smsapi/campaigns',
+    handler: async (request) => {
+      const { accountId } = caller(request);
+      if (optionalParameter(request, 'campaign') !== undefined) {
+        const campaign = campaignOf(request);
+        const shoots = new Map<string, { count: number; first: number }>();
+        await scan((after) => ctx.reports.messages(accountId, { correlationId: campaignPrefix + campaign, limit: 1000, ...(after !== undefined && { after }) }), (m) => {
+          const id = m.batchId ?? m.id;
+          const shoot = shoots.get(id);
+          if (shoot) shoot.count++;
+          else shoots.set(id, { count: 1, first: m.createdAt });
+        });
+        return {
+          result: 'success', campaign,
+          shoots: [...shoots].map(([id, list]) => ({ sms_shoot_id: id, contacts: String(list.count), submitted: istTime(list.first, false) })),
+        };
+      }
+      const daysText = optionalParameter(request, 'days') ?? String(defaultDays);
+      const days = /^\d{1,3}$/.test(daysText) ? Number(daysText) : 0;
+      if (days < 1 || days > maxDays) throw new DakiyaError('ERR_INVALID_REQUEST', `days must be 1-${maxDays}`, { field: 'days', problem: 'invalid' });
+      const since = clock.now() - days * 86_400_000;
+      const campaigns = new Map<string, { shoots: Set<string>; count: number; last: number }>();
+      await scan((after) => ctx.reports.messages(accountId, { since, limit: 1000, ...(after !== undefined && { after }) }), (m) => {
+        if (m.correlationId === null || !m.correlationId.startsWith(campaignPrefix)) return;
+        const name = m.correlationId.slice(campaignPrefix.length);
+        const entry = campaigns.get(name) ?? { shoots: new Set<string>(), count: 0, last: 0 };
+        entry.shoots.add(m.batchId ?? m.id);
+        entry.count++;
+        entry.last = Math.max(entry.last, m.createdAt);
+        campaigns.set(name, entry);
+      });
+      return {
+        result: 'success',
+        campaigns: [...campaigns].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }))
+          .map(([campaign, c]) => ({ campaign, shoots: String(c.shoots.size), messages: String(c.count), last_shoot: istTime(c.last, false) })),
+      };
+    },
+  });
+}
+
+/** One number's line of a delivery report: the status, and why it failed in this dialect's words. */
+function dlrEntry(m: Message) {
+  const code = m.errorCode;
+  return {
+    mobile: m.recipient,
+    status: publicStatus(m.status),
+    error: code === null ? '' : isErrorCode(code) ? handoverMessages[code] : code,
+    message_id: m.id,
+    submitted_at: istTime(m.submittedAt),
+    done_at: istTime(m.doneAt),
+  };
+}
+
+/** Hands every message a paged read gives to `each`, one page of 1,000 in memory at a time (ids ascending). */
+async function scan(read: (after: string | undefined) => Promise<Message[]>, each: (m: Message) => void): Promise<void> {
+  let after: string | undefined;
+  for (;;) {
+    const page = await read(after);
+    for (const m of page) each(m);
+    if (page.length < 1000) return;
+    after = page.at(-1)!.id;
+  }
+}

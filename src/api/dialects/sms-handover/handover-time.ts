@@ -1,0 +1,10 @@
+// Times as the SMS Handover dialect writes them: India Standard Time, in the seed's own
+// "YYYY-MM-DD H:I" style (the format `time` is given in), with seconds where they matter.
+const istOffsetMs = 330 * 60_000;
+
+/** "2026-11-22 15:30:05" (or without seconds) in IST; '' for no time. */
+export function istTime(ms: number | null, withSeconds = true): string {
+  if (ms === null) return '';
+  const iso = new Date(ms + istOffsetMs).toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, withSeconds ? 19 : 16)}`;
+}
