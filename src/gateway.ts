@@ -33,6 +33,7 @@ import { WebhookService } from './services/webhook-service.ts';
 import { WebhookDeliveryWorker } from './workers/webhook-delivery-worker.ts';
 import { WebhookFanOutWorker } from './workers/webhook-fanout-worker.ts';
 import { SecretHasher } from './services/secret-hasher.ts';
+import { ContentFilter } from './services/content-filter.ts';
 import { SendService } from './services/send-service.ts';
 import { SendingProfileCache } from './services/sending-profile-cache.ts';
 import { SmppUserService } from './services/smpp-user-service.ts';
@@ -360,6 +361,7 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
   const send = new SendService({
     store, profiles: core.profiles, clock, ids: core.ids, policy, checkCallbackUrl: (url) => core.webhooks.checkUrl(url, 'callback_url'),
     onAccepted: (lane) => workers.get(lane)?.wake(), sealSecret: (text, id) => core.box.seal(text, `message:${id}`),
+    contentFilter: new ContentFilter(config.contentFilter),
   });
   const otp = new OtpService({
     store, send, profiles: core.profiles, clock, ids: core.ids, box: core.box, hashKey: core.otpHashKey, settings: config.otp,

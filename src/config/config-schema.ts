@@ -1,6 +1,8 @@
 // The one configuration schema: every setting Dakiya reads at boot, with its default and meaning.
 // Environment names, docs/reference/config.md and validation all derive from this file alone.
 import Type, { type Static, type TProperties } from 'typebox';
+// The pattern rule is the content filter's own, so boot refuses exactly what the filter could not use.
+import { contentPatternProblem, maxPatternLength } from '../services/content-filter.ts';
 
 // Sections reject unknown keys so a misspelt setting in a config file fails at boot instead of
 // silently keeping its default.
@@ -81,6 +83,19 @@ export const ConfigSchema = section({
     start: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', default: '09:00', description: 'Daily opening of the promotional window (HH:MM, in timeZone).' }),
     end: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', default: '21:00', description: 'Daily closing of the promotional window (HH:MM, in timeZone).' }),
     timeZone: Type.String({ minLength: 1, default: 'Asia/Kolkata', description: 'IANA time zone of the promotional window.' }),
+  }),
+  contentFilter: section({
+    enabled: Type.Boolean({ default: true, description: 'Run the content filter on every send (ERR_CONTENT_BLOCKED, seed 000\'s code 107).' }),
+    patterns: Type.Refine(
+      Type.Array(Type.String({ minLength: 1, maxLength: maxPatternLength }), {
+        default: [],
+        description: `Blocked content: regular expressions (JavaScript syntax, matched case-insensitively with the u flag) a message text may not match; each at most ${maxPatternLength} characters, without nested quantifiers. Set them in the config file (a list cannot come from the environment).`,
+      }),
+      (patterns) => patterns.every((p) => contentPatternProblem(p) === undefined),
+      (patterns) => patterns.map((p) => contentPatternProblem(p) && `${JSON.stringify(p)} ${contentPatternProblem(p)}`).filter(Boolean).join('; '),
+    ),
+    identicalContentMax: Type.Integer({ minimum: 0, default: 0, description: 'Most recipients one identical text (case and white space folded) may reach per account within identicalContentWindowSeconds; 0 = no limit. Counted in memory on each node, so with N API nodes up to N times this; OTP messages are not counted.' }),
+    identicalContentWindowSeconds: Type.Integer({ minimum: 1, default: 3600, description: 'The window of identicalContentMax, in seconds; it starts with the first recipient of the text.' }),
   }),
   idempotency: section({
     retentionSeconds: Type.Integer({ minimum: 3600, default: 86400, description: 'How long an Idempotency-Key and its response are kept.' }),

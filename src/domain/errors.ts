@@ -40,6 +40,7 @@ export const errorCatalogue = {
   ERR_TEMPLATE_CATEGORY_MISMATCH: { status: 422, phase: 'request', message: 'The template is registered for another category or sender; use a template of this category and sender.' },
   ERR_DND_SUBSCRIBER: { status: 422, phase: 'both', permanent: true, message: 'The number is on the DND registry; promotional messages to it are blocked.' },
   ERR_PROMOTIONAL_WINDOW_CLOSED: { status: 422, phase: 'request', message: 'Promotional messages may only be sent 09:00-21:00 IST; schedule it or set queue_until_window_opens.' },
+  ERR_CONTENT_BLOCKED: { status: 422, phase: 'request', message: 'The message text matched the operator\'s content filter (a blocked pattern, or the same text sent to too many recipients); change the text or contact the operator.' },
   ERR_INVALID_UNICODE: { status: 422, phase: 'request', message: 'The message contains characters that cannot be sent (unpaired surrogates or control characters).' },
   ERR_MESSAGE_TOO_LONG: { status: 422, phase: 'request', message: 'The message needs more segments than allowed; shorten it.' },
   ERR_INVALID_SCHEDULE: { status: 422, phase: 'request', message: 'schedule_at must be an ISO 8601 time with offset, in the future and within the allowed horizon.' },

@@ -13,6 +13,7 @@ import { normaliseRecipient } from '../domain/recipient.ts';
 import { type Route, routeAccepts } from '../domain/route.ts';
 import { normaliseSenderId } from '../domain/sender-id.ts';
 import type { AcceptRequest, SendingProfile, Store, StoredResponse } from '../store/store.ts';
+import { type ContentFilter, contentKey } from './content-filter.ts';
 import type { SendingProfileCache } from './sending-profile-cache.ts';
 import type { SendPolicy } from './send-policy.ts';
 
@@ -97,6 +98,7 @@ export class SendService {
   #onAccepted: (lane: Lane) => void;
   #checkCallbackUrl: (url: string) => Promise<string>;
   #sealSecret: ((text: string, messageId: string) => string) | undefined;
+  #contentFilter: ContentFilter | undefined;
 
   constructor(deps: {
     store: Store; profiles: SendingProfileCache; clock: Clock; ids: IdGenerator; policy: SendPolicy; onAccepted?: (lane: Lane) => void;
@@ -104,6 +106,8 @@ export class SendService {
     checkCallbackUrl?: (url: string) => Promise<string>;
     /** Seals a message's real text (SecretBox, context `message:<id>`); needed for requests with a secret. */
     sealSecret?: (text: string, messageId: string) => string;
+    /** The operator's content filter (ERR_CONTENT_BLOCKED); none, no filtering. */
+    contentFilter?: ContentFilter;
   }) {
     this.#store = deps.store;
     this.#profiles = deps.profiles;
@@ -112,6 +116,7 @@ export class SendService {
     this.#policy = deps.policy;
     this.#onAccepted = deps.onAccepted ?? (() => {});
     this.#sealSecret = deps.sealSecret;
+    this.#contentFilter = deps.contentFilter;
     this.#checkCallbackUrl = deps.checkCallbackUrl ?? (async () => {
       throw new DakiyaError('ERR_WEBHOOK_URL_NOT_ALLOWED', 'callback_url is not available here', { field: 'callback_url' });
     });
@@ -119,7 +124,7 @@ export class SendService {
 
   /** Validates and prices without storing or charging anything (estimate and test_mode). */
   async estimate(caller: Caller, request: SendRequest, bulk: boolean): Promise<Prepared> {
-    const prepared = await this.prepare(caller, request, bulk);
+    const prepared = await this.prepare(caller, request, bulk, false);
     const balance = (await this.#store.getBalances(caller.accountId)).find((b) => b.routeId === prepared.route.id);
     return { ...prepared, availableCredits: balance?.balance ?? 0 };
   }
@@ -184,8 +189,12 @@ export class SendService {
     return { kind: 'replay', stored };
   }
 
-  /** Validates and prices a request (every rule but the balance), storing nothing. */
-  async prepare(caller: Caller, request: SendRequest, bulk: boolean): Promise<Prepared> {
+  /**
+   * Validates and prices a request (every rule but the balance), storing nothing. `counted`: the
+   * request is on its way to commit, so its recipients count against the content filter's velocity
+   * rule (an estimate is not counted; a commit refused for its balance afterwards stays counted).
+   */
+  async prepare(caller: Caller, request: SendRequest, bulk: boolean, counted = true): Promise<Prepared> {
     const policy = this.#policy;
     const now = this.#clock.now();
     if (request.recipients.length === 0) throw new DakiyaError('ERR_INVALID_REQUEST', 'at least one recipient is required', { field: 'to' });
@@ -226,6 +235,7 @@ export class SendService {
       let content = shared.get(text);
       if (!content) {
         if (template && !built) checkAgainstTemplate(template, text, policy);
+        this.#contentFilter?.checkPatterns(text);
         content = planContent(text, request.unicode, policy);
         if (shared.size < 1024) shared.set(text, content);
       }
@@ -259,6 +269,10 @@ export class SendService {
       ? await this.#store.findDnd(normalised.filter((n) => n !== undefined))
       : undefined;
 
+    // The velocity rule (content-filter.ts) counts recipients per identical text; OTPs are exempt.
+    const velocity = this.#contentFilter?.velocityEnabled === true && request.category !== 'otp' ? this.#contentFilter : undefined;
+    const textKeys = new Map<string, string>();
+    const perText = new Map<string, number>();
     let debit = 0;
     for (let i = 0; i < recipients.length; i++) {
       const msisdn = normalised[i];
@@ -277,6 +291,17 @@ export class SendService {
         if (!(error instanceof DakiyaError) || !bulk) throw error;
         rejected.push({ index: i, to: r.to, error });
         continue;
+      }
+      if (velocity) {
+        const key = textKeys.get(content.text) ?? contentKey(content.text);
+        if (textKeys.size < 1024) textKeys.set(content.text, key);
+        const n = (perText.get(key) ?? 0) + 1;
+        if (!velocity.fits(caller.accountId, key, n, now)) {
+          if (!bulk) throw velocity.velocityError();
+          rejected.push({ index: i, to: r.to, error: velocity.velocityError() });
+          continue;
+        }
+        perText.set(key, n);
       }
       const credits = creditsFor(content.segments, route.pricePerSegment);
       debit += credits;
@@ -299,6 +324,8 @@ export class SendService {
     }
     rejected.sort((a, b) => a.index - b.index);
     if (messages.length === 0) throw noneValid(rejected, bulk);
+    // Counted once priced, with no await since the checks above, so concurrent requests cannot both fit.
+    if (counted) velocity?.record(caller.accountId, perText, now);
     return { route, lane, messages, rejected, debit, dueAt, scheduled, createdAt: now, batchId };
   }
 

@@ -2,6 +2,7 @@
 // classification hooks, built once by the server and handed to each dialect plugin.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config/config-schema.ts';
+import type { Clock } from '../../domain/clock.ts';
 import type { DakiyaError } from '../../domain/errors.ts';
 import type { Metrics } from '../../observability/metrics.ts';
 import type { AdminService } from '../../services/admin-service.ts';
@@ -22,6 +23,8 @@ declare module 'fastify' {
 
 export interface HttpContext {
   config: Readonly<Config>;
+  /** The services' clock (times a dialect judges, e.g. whether a schedule is in the past, must agree with theirs). */
+  clock: Clock;
   send: SendService;
   reports: ReportService;
   admin: AdminService;

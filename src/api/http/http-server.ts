@@ -35,6 +35,9 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
     loggerInstance: deps.logger as FastifyBaseLogger,
     // A log line per request would cost about as much as the request itself; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
+    // No child logger per request either (pino builds one, redaction included, for every request): the
+    // few places that log a request's failure name its id themselves.
+    childLoggerFactory: (logger) => logger,
     bodyLimit: config.server.bodyLimitBytes,
     trustProxy: config.server.trustProxy,
     return503OnClosing: true,

@@ -21,6 +21,7 @@ export const DakiyaStatus = {
   ACCOUNT_SUSPENDED: 0x40a,
   INVALID_UNICODE: 0x40b,
   SENDER_SUSPENDED: 0x40c,
+  CONTENT_BLOCKED: 0x40d,
 } as const;
 
 const S = CommandStatus;
@@ -51,6 +52,7 @@ export const smppErrors = {
   ERR_TEMPLATE_CATEGORY_MISMATCH: { status: D.TEMPLATE_CATEGORY_MISMATCH, err: 21 },
   ERR_DND_SUBSCRIBER: { status: D.DND_SUBSCRIBER, err: 22 },
   ERR_PROMOTIONAL_WINDOW_CLOSED: { status: D.PROMOTIONAL_WINDOW_CLOSED, err: 23 },
+  ERR_CONTENT_BLOCKED: { status: D.CONTENT_BLOCKED, err: 47 },
   ERR_INVALID_UNICODE: { status: D.INVALID_UNICODE, err: 24 },
   ERR_MESSAGE_TOO_LONG: { status: S.ESME_RINVMSGLEN, err: 25 },
   ERR_INVALID_SCHEDULE: { status: S.ESME_RINVSCHED, err: 26 },

@@ -42,8 +42,8 @@ export class SqliteOtpStore {
       event: db.prepare('INSERT INTO events (account_id, type, message_id, batch_id, status, error_code, at, data, callback) VALUES (?, ?, ?, NULL, NULL, NULL, ?, ?, 0)'),
       resend: db.prepare('UPDATE otp_sessions SET sends = sends + 1, last_sent_at = ?, message_id = ?, channel_used = ? WHERE id = ?'),
       attempt: db.prepare('UPDATE otp_sessions SET attempts = attempts + 1 WHERE id = ?'),
-      verified: db.prepare("UPDATE otp_sessions SET status = 'verified', verified_at = ?, sealed_code = NULL WHERE id = ?"),
-      locked: db.prepare("UPDATE otp_sessions SET status = 'locked', locked_until = ?, sealed_code = NULL WHERE id = ?"),
+      verified: db.prepare("UPDATE otp_sessions SET attempts = attempts + 1, status = 'verified', verified_at = ?, sealed_code = NULL WHERE id = ?"),
+      locked: db.prepare("UPDATE otp_sessions SET attempts = attempts + 1, status = 'locked', locked_until = ?, sealed_code = NULL WHERE id = ?"),
       expire: db.prepare("UPDATE otp_sessions SET status = 'expired', sealed_code = NULL WHERE id = ? AND status = 'pending'"),
       expiring: db.prepare<[number, number], OtpSessionRow>("SELECT * FROM otp_sessions WHERE status = 'pending' AND expires_at <= ? ORDER BY expires_at LIMIT ?"),
       purgeSessions: db.prepare("DELETE FROM otp_sessions WHERE rowid IN (SELECT rowid FROM otp_sessions WHERE created_at < ? AND (status <> 'pending' OR expires_at < ?) LIMIT ?)"),
@@ -154,8 +154,9 @@ export class SqliteOtpStore {
         return { kind: 'checked', result: 'expired', session };
       }
       const failed = options.failedChecks(session);
+      const counter = failed && s.counter.get(failed.key);
       if (failed) {
-        const judged = judgeCounter(failed, s.counter.get(failed.key), now);
+        const judged = judgeCounter(failed, counter, now);
         if (!judged.ok) {
           if (judged.tripped) {
             s.trip.run(failed.key, now, now + failed.windowMs);
@@ -164,7 +165,7 @@ export class SqliteOtpStore {
           return { kind: 'refused', refusal: { guard: failed.guard, retryAfterMs: judged.retryAfterMs, tripped: judged.tripped } };
         }
       }
-      s.attempt.run(session.id);
+      // The attempt and what it decided are one UPDATE.
       session = { ...session, attempts: session.attempts + 1 };
       if (judge(session)) {
         s.verified.run(now, session.id);
@@ -174,15 +175,19 @@ export class SqliteOtpStore {
         return { kind: 'checked', result: 'verified', session };
       }
       if (failed) {
-        const judged = judgeCounter(failed, s.counter.get(failed.key), now);
+        const judged = judgeCounter(failed, counter, now);
         if (judged.ok) s.writeCounter.run(failed.key, judged.write.stamps, judged.write.count, judged.write.expiresAt);
       }
-      this.#event(accountId, 'otp.failed', session.messageId, now, otpEventData(session));
-      if (session.attempts >= session.maxAttempts) {
+      const lockNow = session.attempts >= session.maxAttempts;
+      if (lockNow) {
         const until = now + options.lockMs;
         s.locked.run(until, session.id);
+        this.#event(accountId, 'otp.failed', session.messageId, now, otpEventData(session));
         session = { ...session, status: 'locked', lockedUntil: until, sealedCode: null };
         this.#event(accountId, 'otp.locked', session.messageId, now, otpEventData(session));
+      } else {
+        s.attempt.run(session.id);
+        this.#event(accountId, 'otp.failed', session.messageId, now, otpEventData(session));
       }
       return { kind: 'checked', result: 'mismatch', session };
     });

@@ -24,7 +24,7 @@ describe('json-api errors', () => {
   const reached = new Set<ErrorCode>();
 
   before(async () => {
-    t = await startTestGateway({ clock, flags: { 'server.bodyLimitBytes': 4096, 'server.bulkBodyLimitBytes': 16_384, 'bulk.maxRecipients': 5 } });
+    t = await startTestGateway({ clock, flags: { 'server.bodyLimitBytes': 4096, 'server.bulkBodyLimitBytes': 16_384, 'bulk.maxRecipients': 5, 'contentFilter.patterns': ['free\\s+money'] } });
     assert.equal((await t.admin('POST', '/dnd', { numbers: [dnd] })).status, 200);
   });
   after(async () => t.stop());
@@ -150,6 +150,10 @@ describe('json-api errors', () => {
     await refused(promo(dnd), 422, 'ERR_DND_SUBSCRIBER', 'Number Is On DND');
     await refused(abroad({ text: 'bell \u0007' }), 422, 'ERR_INVALID_UNICODE', 'Message Has Characters That Cannot Be Sent');
     await refused(abroad({ text: 'a'.repeat(2000) }), 422, 'ERR_MESSAGE_TOO_LONG', 'Message Too Long');
+  });
+
+  test('a text the operator\'s content filter blocks: 422', async () => {
+    await refused(abroad({ text: 'Claim FREE money' }), 422, 'ERR_CONTENT_BLOCKED', 'Message Blocked By Content Filter');
   });
 
   test('a promotional send outside 9 AM-9 PM IST: 422', async () => {

@@ -29,6 +29,7 @@ export const jsonApiMessages = {
   ERR_TEMPLATE_CATEGORY_MISMATCH: 'Template Is For Another Type Or Sender ID',
   ERR_DND_SUBSCRIBER: 'Number Is On DND',
   ERR_PROMOTIONAL_WINDOW_CLOSED: 'Promotional SMS Only Between 9 AM And 9 PM IST',
+  ERR_CONTENT_BLOCKED: 'Message Blocked By Content Filter',
   ERR_INVALID_UNICODE: 'Message Has Characters That Cannot Be Sent',
   ERR_MESSAGE_TOO_LONG: 'Message Too Long',
   ERR_INVALID_SCHEDULE: 'Invalid Schedule Time',

@@ -10,7 +10,6 @@ import { caller } from '../../http/request-caller.ts';
 import { handoverMessages } from './handover-errors.ts';
 import { optionalParameter, requiredParameter } from './handover-params.ts';
 import { campaignOf, campaignPrefix } from './handover-sms-request.ts';
-import { clockOf } from './handover-sms-routes.ts';
 import { istTime } from './handover-time.ts';
 
 /** How far back GET /smsapi/campaigns looks without `days`, and the most it may look. */
@@ -18,7 +17,7 @@ const defaultDays = 30;
 const maxDays = 90;
 
 export function handoverReportRoutes(app: FastifyInstance, ctx: HttpContext): void {
-  const clock = clockOf(ctx);
+  const clock = ctx.clock;
 
   app.route({
     method: ['GET', 'POST'], url: '/smsapi/dlr',

@@ -12,7 +12,7 @@ import { toSendRequest } from './handover-sms-request.ts';
 const bulkBodyBytes = 64 * 1024;
 
 export function handoverSmsRoutes(app: FastifyInstance, ctx: HttpContext): void {
-  const clock = clockOf(ctx);
+  const clock = ctx.clock;
   const routes = (): Promise<readonly Route[]> => ctx.admin.listRoutes();
   // Like /v1/sms/bulk: at most bulk.maxConcurrent big bodies are read and validated at once.
   const gate = new ConcurrencyGate(ctx.config.bulk.maxConcurrent);
@@ -44,13 +44,4 @@ export function handoverSmsRoutes(app: FastifyInstance, ctx: HttpContext): void 
 
 function submitted(shootId: string) {
   return { result: 'success', message: 'SMS SUBMITTED SUCCESSFULLY', sms_shoot_id: shootId } as const;
-}
-
-/**
- * The server's clock. HttpContext does not declare it, but the server builds the context from its
- * dependencies, clock included; a schedule must be judged on the same clock the services use.
- */
-export function clockOf(ctx: HttpContext): Clock {
-  const clock = (ctx as HttpContext & { clock?: Clock }).clock;
-  return clock && typeof clock.now === 'function' ? clock : systemClock;
 }
