@@ -360,7 +360,11 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
   const policy = sendPolicy(config);
   const send = new SendService({
     store, profiles: core.profiles, clock, ids: core.ids, policy, checkCallbackUrl: (url) => core.webhooks.checkUrl(url, 'callback_url'),
-    onAccepted: (lane) => workers.get(lane)?.wake(), sealSecret: (text, id) => core.box.seal(text, `message:${id}`),
+    onAccepted: (lane, count) => {
+      workers.get(lane)?.wake();
+      metrics.accepted.inc({ lane }, count);
+    },
+    sealSecret: (text, id) => core.box.seal(text, `message:${id}`),
     contentFilter: new ContentFilter(config.contentFilter),
   });
   const otp = new OtpService({
@@ -407,7 +411,7 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
   if (role !== 'worker' && config.smpp.enabled) {
     smppServer = new SmppServer({
       options: config.smpp, users: core.smppUsers, send, reports, profiles: core.profiles, store, clock, ids: core.ids,
-      onAccepted: (lane) => metrics.accepted.inc({ lane }, 1), onError: onError('smpp-server'),
+      onError: onError('smpp-server'),
     });
     try {
       await smppServer.listen();

@@ -107,6 +107,28 @@ export function codeMatches(key: Buffer, sessionId: string, candidate: string, s
 export type OtpCheckResult = 'verified' | 'mismatch' | 'expired' | 'locked' | 'used';
 
 /**
+ * What a check of a session that is no longer pending (or has run out of time) answers, without
+ * an attempt: `used` after a verification (codes are single use), `locked`, `expired`; undefined
+ * while the session is pending and in time.
+ */
+export function endedCheck(session: Pick<OtpSession, 'status' | 'expiresAt'>, now: number): Exclude<OtpCheckResult, 'verified' | 'mismatch'> | undefined {
+  switch (session.status) {
+    case 'verified': return 'used';
+    case 'locked': return 'locked';
+    case 'expired': return 'expired';
+    default: return session.expiresAt <= now ? 'expired' : undefined;
+  }
+}
+
+/** The session after one more evaluated check: verified, locked (its last attempt failed, for lockMs) or still pending. */
+export function checkedSession(session: OtpSession, matched: boolean, now: number, lockMs: number): OtpSession {
+  const attempts = session.attempts + 1;
+  if (matched) return { ...session, attempts, status: 'verified', verifiedAt: now, sealedCode: null };
+  if (attempts >= session.maxAttempts) return { ...session, attempts, status: 'locked', lockedUntil: now + lockMs, sealedCode: null };
+  return { ...session, attempts };
+}
+
+/**
  * A sliding window of event times: admits a new one while fewer than `max` fall inside
  * `windowMs`; otherwise says when the oldest leaves the window.
  */

@@ -7,7 +7,7 @@ import type { Clock } from '../domain/clock.ts';
 import { DakiyaError } from '../domain/errors.ts';
 import type { IdGenerator } from '../domain/ids.ts';
 import {
-  codeMatches, generateCode, hashCode, istDay, numberPrefix, type OtpChannelDefinition, type OtpChannelName, otpBounds, otpChannelNames,
+  codeMatches, endedCheck, generateCode, hashCode, istDay, numberPrefix, type OtpChannelDefinition, type OtpChannelName, otpBounds, otpChannelNames,
   type OtpContent, type OtpGuard, type OtpPolicy, type OtpSession, untilNextIstDay,
 } from '../domain/otp.ts';
 import { normaliseRecipient } from '../domain/recipient.ts';
@@ -188,9 +188,11 @@ export class OtpService {
     // handful of transactions instead of a line of them at the session's row lock.
     const key = `${caller.accountId}\n${request.sessionId}`;
     const previous = this.#checks.get(key);
-    const run = (async () => {
+    const run = (async (): Promise<OtpCheckOutcome | undefined> => {
       const before = await previous?.catch(() => undefined);
-      if (before?.kind === 'checked' && before.session.status !== 'pending') return ended(before.session);
+      if (before?.kind === 'checked' && before.session.status !== 'pending') {
+        return { kind: 'checked', result: endedCheck(before.session, this.#clock.now())!, session: before.session };
+      }
       return this.#check(caller, request, claimed);
     })();
     this.#checks.set(key, run);
@@ -316,12 +318,6 @@ export class OtpService {
     const seconds = Math.ceil(refusal.retryAfterMs / 1000);
     return new DakiyaError('ERR_OTP_LIMIT_EXCEEDED', `OTP limit ${refusal.guard} reached; retry in ${seconds} s.`, { guard: refusal.guard, retry_after: seconds });
   }
-}
-
-/** What a check of a session that has ended answers, whatever the code. */
-function ended(session: OtpSession): Extract<OtpCheckOutcome, { kind: 'checked' }> {
-  const result = session.status === 'verified' ? 'used' : session.status === 'locked' ? 'locked' : 'expired';
-  return { kind: 'checked', result, session };
 }
 
 /** Where the code goes in a template: the first {#num#}, else the first {#var#}; undefined when neither exists. */

@@ -95,13 +95,15 @@ export class SendService {
   #clock: Clock;
   #ids: IdGenerator;
   #policy: SendPolicy;
-  #onAccepted: (lane: Lane) => void;
+  #onAccepted: (lane: Lane, count: number) => void;
   #checkCallbackUrl: (url: string) => Promise<string>;
   #sealSecret: ((text: string, messageId: string) => string) | undefined;
   #contentFilter: ContentFilter | undefined;
 
   constructor(deps: {
-    store: Store; profiles: SendingProfileCache; clock: Clock; ids: IdGenerator; policy: SendPolicy; onAccepted?: (lane: Lane) => void;
+    store: Store; profiles: SendingProfileCache; clock: Clock; ids: IdGenerator; policy: SendPolicy;
+    /** Messages were committed: `count` of them, in `lane` (wake its dispatcher, count them). */
+    onAccepted?: (lane: Lane, count: number) => void;
     /** The SSRF guard's check of a callback_url: answers it normalised or throws ERR_WEBHOOK_URL_NOT_ALLOWED. */
     checkCallbackUrl?: (url: string) => Promise<string>;
     /** Seals a message's real text (SecretBox, context `message:<id>`); needed for requests with a secret. */
@@ -174,9 +176,9 @@ export class SendService {
     };
   }
 
-  /** The request's messages are committed: wake its lane's dispatcher. */
+  /** The request's messages are committed: wake its lane's dispatcher and count them. */
   accepted(prepared: Prepared): void {
-    this.#onAccepted(prepared.lane);
+    this.#onAccepted(prepared.lane, prepared.messages.length);
   }
 
   /** Cancels a message of the caller's still waiting to be sent (QUEUED or SCHEDULED), refunding it; false when it is not (any more). */

@@ -1,7 +1,8 @@
-// What both engines share for one-time passwords: the port's types, session rows and their
+// What both engines share for one-time passwords: the port (OtpStore) and its types, session rows and their
 // columns, how an anti-abuse guard judges its counter row, and the data an otp.* event carries
 // (never the code).
-import type { OtpChannelName, OtpContent, OtpGuard, OtpSession, OtpStatus } from '../domain/otp.ts';
+import type { OtpChannelDefinition, OtpChannelName, OtpContent, OtpGuard, OtpPolicy, OtpSession, OtpStatus } from '../domain/otp.ts';
+import type { AcceptRequest } from './store.ts';
 import { slideWindow } from '../domain/otp.ts';
 
 /**
@@ -57,6 +58,41 @@ export interface OtpCheckOptions {
 export type OtpCheckOutcome =
   | { kind: 'checked'; result: 'verified' | 'mismatch' | 'expired' | 'locked' | 'used'; session: OtpSession }
   | { kind: 'refused'; refusal: OtpRefusal };
+
+/** The store port's part for one-time passwords (Store extends it). */
+export interface OtpStore {
+  /**
+   * Starts a session, in one transaction with the message that carries its code (`accept`; none in
+   * test mode): judges every guard on its counter row (locked, so concurrent sends on any node cannot
+   * both take the last place); if one refuses, nothing but its alert changes (the first refusal in a
+   * window writes otp.blocked); otherwise counts the send on each, inserts the session, accepts the
+   * message and writes otp.sent. A message the account cannot pay for undoes all of it.
+   */
+  startOtpSession(session: OtpSession, guards: readonly OtpGuardSpec[], now: number, accept?: AcceptRequest): Promise<OtpStartResult>;
+  /**
+   * Resends a pending session's code, atomically as for a start: refused while the cooldown runs or
+   * once the session has made maxSends sends; the session's message becomes the accepted one's.
+   */
+  reserveOtpResend(accountId: string, sessionId: string, guards: readonly OtpGuardSpec[], cooldownMs: number, now: number,
+    send?: { accept: AcceptRequest; channel: OtpChannelName }): Promise<OtpResendResult>;
+  /**
+   * One check of a code, atomic with the session row locked: at most maxAttempts checks are ever
+   * evaluated, however many arrive at once. Writes otp.verified, otp.failed, otp.locked or
+   * otp.expired with the change. undefined: no such session for this account.
+   */
+  checkOtp(accountId: string, sessionId: string, now: number, options: OtpCheckOptions): Promise<OtpCheckOutcome | undefined>;
+  getOtpSession(accountId: string, sessionId: string): Promise<OtpSession | undefined>;
+  /** Pending sessions whose time ran out become expired (otp.expired; their sealed code erased); answers how many. */
+  expireOtpSessions(now: number, limit: number): Promise<number>;
+  /** Forgets sessions created before `before` that have ended, and counters whose window is over; answers how many sessions. */
+  purgeOtp(before: number, now: number, limit: number): Promise<number>;
+  saveOtpChannel(definition: OtpChannelDefinition): Promise<void>;
+  getOtpChannel(accountId: string, channelId: string): Promise<OtpChannelDefinition | undefined>;
+  listOtpChannels(accountId: string): Promise<OtpChannelDefinition[]>;
+  removeOtpChannel(accountId: string, channelId: string): Promise<boolean>;
+  getOtpPolicy(accountId: string): Promise<OtpPolicy | undefined>;
+  saveOtpPolicy(policy: OtpPolicy): Promise<void>;
+}
 
 export interface OtpSessionRow {
   id: string; account_id: string; mobile: string; channel_id: string | null; template_id: string | null; sender: string; route_id: string;
@@ -131,4 +167,28 @@ export function otpEventData(s: OtpSession, extra: Record<string, unknown> = {})
 /** An otp.blocked event's `data`: which guard refused, for which number. */
 export function otpBlockedData(guard: OtpGuard, mobile: string, retryAfterMs: number): string {
   return JSON.stringify({ guard, to: mobile, retry_after: Math.ceil(retryAfterMs / 1000) });
+}
+
+export interface OtpChannelRow {
+  account_id: string; channel_id: string; template_id: string; sender: string; route: string | null; length: number;
+  expiry_seconds: number; max_attempts: number; created_at: number | string;
+}
+
+export function toOtpChannel(r: OtpChannelRow): OtpChannelDefinition {
+  return {
+    accountId: r.account_id, channelId: r.channel_id, templateId: r.template_id, sender: r.sender, route: r.route, length: r.length,
+    expirySeconds: r.expiry_seconds, maxAttempts: r.max_attempts, createdAt: Number(r.created_at),
+  };
+}
+
+export interface OtpPolicyRow { account_id: string; allowed_countries: string; daily_budget: number; updated_at: number | string }
+
+export function toOtpPolicy(r: OtpPolicyRow): OtpPolicy {
+  return { accountId: r.account_id, allowedCountries: JSON.parse(r.allowed_countries) as string[], dailyBudget: r.daily_budget, updatedAt: Number(r.updated_at) };
+}
+
+/** A transaction rolled back because its message was not paid for answers that; anything else is an error. */
+export function unpaid(error: unknown): OtpUnpaid {
+  if (error instanceof OtpRollback) return error.result;
+  throw error;
 }

@@ -2,8 +2,7 @@
 // store/sqlite implements it today and store/postgres will implement the same contract
 // (test/contract/store.contract.ts runs against every implementation).
 import type { Account, ApiKey, DltTemplate, SenderId } from '../domain/account.ts';
-import type { OtpChannelDefinition, OtpChannelName, OtpPolicy, OtpSession } from '../domain/otp.ts';
-import type { OtpCheckOptions, OtpCheckOutcome, OtpGuardSpec, OtpResendResult, OtpStartResult } from './otp-rows.ts';
+import type { OtpStore } from './otp-rows.ts';
 
 export type { OtpCheckOptions, OtpCheckOutcome, OtpGuardSpec, OtpRefusal, OtpResendResult, OtpStartResult } from './otp-rows.ts';
 import type { Connector } from '../domain/connector.ts';
@@ -357,7 +356,8 @@ export interface DeliveryQuery {
   limit: number;
 }
 
-export interface Store {
+/** Everything Dakiya keeps durably; one-time passwords are their own part (OtpStore, otp-rows.ts). */
+export interface Store extends OtpStore {
   readonly driver: string;
   close(): Promise<void>;
 
@@ -535,39 +535,6 @@ export interface Store {
   countPendingDeliveries(): Promise<number>;
   /** Forgets events written before `before` and finished deliveries (with their attempts) done before it; answers how many events. */
   purgeEvents(before: number, limit: number): Promise<number>;
-
-  // one-time passwords
-  /**
-   * Starts a session, in one transaction with the message that carries its code (`accept`; none in
-   * test mode): judges every guard on its counter row (locked, so concurrent sends on any node cannot
-   * both take the last place); if one refuses, nothing but its alert changes (the first refusal in a
-   * window writes otp.blocked); otherwise counts the send on each, inserts the session, accepts the
-   * message and writes otp.sent. A message the account cannot pay for undoes all of it.
-   */
-  startOtpSession(session: OtpSession, guards: readonly OtpGuardSpec[], now: number, accept?: AcceptRequest): Promise<OtpStartResult>;
-  /**
-   * Resends a pending session's code, atomically as for a start: refused while the cooldown runs or
-   * once the session has made maxSends sends; the session's message becomes the accepted one's.
-   */
-  reserveOtpResend(accountId: string, sessionId: string, guards: readonly OtpGuardSpec[], cooldownMs: number, now: number,
-    send?: { accept: AcceptRequest; channel: OtpChannelName }): Promise<OtpResendResult>;
-  /**
-   * One check of a code, atomic with the session row locked: at most maxAttempts checks are ever
-   * evaluated, however many arrive at once. Writes otp.verified, otp.failed, otp.locked or
-   * otp.expired with the change. undefined: no such session for this account.
-   */
-  checkOtp(accountId: string, sessionId: string, now: number, options: OtpCheckOptions): Promise<OtpCheckOutcome | undefined>;
-  getOtpSession(accountId: string, sessionId: string): Promise<OtpSession | undefined>;
-  /** Pending sessions whose time ran out become expired (otp.expired; their sealed code erased); answers how many. */
-  expireOtpSessions(now: number, limit: number): Promise<number>;
-  /** Forgets sessions created before `before` that have ended, and counters whose window is over; answers how many sessions. */
-  purgeOtp(before: number, now: number, limit: number): Promise<number>;
-  saveOtpChannel(definition: OtpChannelDefinition): Promise<void>;
-  getOtpChannel(accountId: string, channelId: string): Promise<OtpChannelDefinition | undefined>;
-  listOtpChannels(accountId: string): Promise<OtpChannelDefinition[]>;
-  removeOtpChannel(accountId: string, channelId: string): Promise<boolean>;
-  getOtpPolicy(accountId: string): Promise<OtpPolicy | undefined>;
-  saveOtpPolicy(policy: OtpPolicy): Promise<void>;
 
   // the deployment
   /** Stores `value` under `key` unless a value is already there; answers the stored value. */

@@ -29,7 +29,6 @@ export interface CustomerServices {
   maxPartialMessages: number;
   partTimeoutMs: number;
   /** Called with each accepted message (metrics). */
-  onAccepted: (lane: string) => void;
 }
 
 export class CustomerSession {
@@ -109,7 +108,6 @@ export class CustomerSession {
       render: (prepared) => ({ statusCode: 200, body: prepared.messages[0]!.id }),
     });
     const messageId = outcome.kind === 'accepted' ? outcome.prepared.messages[0]!.id : outcome.stored.body;
-    if (outcome.kind === 'accepted') s.onAccepted(outcome.prepared.lane);
     if (idempotencyKey) await this.#parts.done(idempotencyKey.partsKey).catch(() => {});
     return messageId;
   }

@@ -48,7 +48,6 @@ export interface SmppServerDeps {
   ids: IdGenerator;
   /** The system_id this server answers binds with. */
   systemId?: string;
-  onAccepted?: (lane: string) => void;
   onError?: (error: unknown) => void;
 }
 
@@ -130,7 +129,6 @@ export class SmppServer {
             send: d.send, reports: d.reports, profiles: d.profiles, clock: d.clock, ids: d.ids, store: d.store,
             submit: { defaultAlphabet: o.defaultAlphabet, templateIdKey: hexTagKey(o.dltTemplateIdTag) },
             maxPending: o.maxPendingPerBind, maxPartialMessages: o.maxPartialMessages, partTimeoutMs: o.partTimeoutMs,
-            onAccepted: d.onAccepted ?? (() => {}),
           });
           session.on('request', customer.onRequest);
         }

@@ -5,11 +5,11 @@
 // then locked, both in key order, so concurrent transactions take their locks in one order and
 // never deadlock. Housekeeping skips what is locked (SKIP LOCKED) and so never waits on a send.
 import type pg from 'pg';
-import type { OtpChannelDefinition, OtpChannelName, OtpPolicy, OtpSession } from '../../domain/otp.ts';
+import { checkedSession, endedCheck, type OtpChannelDefinition, type OtpChannelName, type OtpPolicy, type OtpSession } from '../../domain/otp.ts';
 import {
   type CounterRow, judgeCounter, type OtpCheckOptions, type OtpCheckOutcome, type OtpEventType, type OtpGuardSpec, type OtpRefusal,
   type OtpResendResult, type OtpSessionRow, type OtpStartResult, otpBlockedData, otpEventData, otpSessionColumns, otpSessionValues,
-  toOtpSession, OtpRollback, type OtpUnpaid,
+  toOtpSession, OtpRollback, type OtpChannelRow, type OtpPolicyRow, toOtpChannel, toOtpPolicy, unpaid,
 } from '../otp-rows.ts';
 import type { AcceptRequest } from '../store.ts';
 import { acceptOnClient } from './postgres-accept.ts';
@@ -17,13 +17,6 @@ import { query } from './postgres-database.ts';
 import { transaction } from './postgres-message-writer.ts';
 
 type CounterSpec = Extract<OtpGuardSpec, { kind: 'window' | 'count' }>;
-
-interface ChannelRow {
-  account_id: string; channel_id: string; template_id: string; sender: string; route: string | null; length: number;
-  expiry_seconds: number; max_attempts: number; created_at: number | string;
-}
-
-interface PolicyRow { account_id: string; allowed_countries: string; daily_budget: number; updated_at: number | string }
 
 const insertSession = `INSERT INTO otp_sessions (${otpSessionColumns.join(', ')}) VALUES (${otpSessionColumns.map((_, i) => `$${i + 1}`).join(', ')})`;
 const writeCounter = `INSERT INTO otp_counters (key, stamps, count, expires_at) VALUES ($1, $2, $3, $4)
@@ -167,20 +160,19 @@ export class PostgresOtpStore {
     // of guesses at a locked session costs one query each, not a wait in line for the row lock.
     const seen = await this.getOtpSession(accountId, sessionId);
     if (!seen) return undefined;
-    if (seen.status === 'verified') return { kind: 'checked', result: 'used', session: seen };
-    if (seen.status === 'locked') return { kind: 'checked', result: 'locked', session: seen };
-    if (seen.status === 'expired') return { kind: 'checked', result: 'expired', session: seen };
+    const over = seen.status === 'pending' ? undefined : endedCheck(seen, now);
+    if (over) return { kind: 'checked', result: over, session: seen };
     return this.#transaction(async (client): Promise<OtpCheckOutcome | undefined> => {
       let session = await this.#lockSession(client, accountId, sessionId);
       if (!session) return undefined;
-      if (session.status === 'verified') return { kind: 'checked', result: 'used', session };
-      if (session.status === 'locked') return { kind: 'checked', result: 'locked', session };
-      if (session.status === 'expired') return { kind: 'checked', result: 'expired', session };
-      if (session.expiresAt <= now) {
-        await client.query("UPDATE otp_sessions SET status = 'expired', sealed_code = NULL WHERE id = $1 AND status = 'pending'", [session.id]);
-        session = { ...session, status: 'expired', sealedCode: null };
-        await this.#event(client, accountId, 'otp.expired', session.messageId, now, otpEventData(session));
-        return { kind: 'checked', result: 'expired', session };
+      const ended = endedCheck(session, now);
+      if (ended) {
+        if (session.status === 'pending') {
+          await client.query("UPDATE otp_sessions SET status = 'expired', sealed_code = NULL WHERE id = $1 AND status = 'pending'", [session.id]);
+          session = { ...session, status: 'expired', sealedCode: null };
+          await this.#event(client, accountId, 'otp.expired', session.messageId, now, otpEventData(session));
+        }
+        return { kind: 'checked', result: ended, session };
       }
       const failed = options.failedChecks(session);
       let counted: { stamps: string; count: number; expiresAt: number } | undefined;
@@ -197,28 +189,19 @@ export class PostgresOtpStore {
         }
         counted = judged.write;
       }
-      session = { ...session, attempts: session.attempts + 1 };
-      if (options.judge(session)) {
-        await client.query("UPDATE otp_sessions SET attempts = $1, status = 'verified', verified_at = $2, sealed_code = NULL WHERE id = $3",
-          [session.attempts, now, session.id]);
-        await client.query('INSERT INTO otp_prefixes (account_id, prefix, trusted_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [accountId, options.prefixOf(session), now]);
-        session = { ...session, status: 'verified', verifiedAt: now, sealedCode: null };
-        await this.#event(client, accountId, 'otp.verified', session.messageId, now, otpEventData(session));
-        return { kind: 'checked', result: 'verified', session };
+      // The attempt and what it decided are one UPDATE.
+      const next = checkedSession(session, options.judge(session), now, options.lockMs);
+      await client.query('UPDATE otp_sessions SET attempts = $1, status = $2, verified_at = $3, locked_until = $4, sealed_code = $5 WHERE id = $6',
+        [next.attempts, next.status, next.verifiedAt, next.lockedUntil, next.sealedCode, next.id]);
+      if (next.status === 'verified') {
+        await client.query('INSERT INTO otp_prefixes (account_id, prefix, trusted_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [accountId, options.prefixOf(next), now]);
+        await this.#event(client, accountId, 'otp.verified', next.messageId, now, otpEventData(next));
+        return { kind: 'checked', result: 'verified', session: next };
       }
       if (failed && counted) await client.query(writeCounter, [failed.key, counted.stamps, counted.count, counted.expiresAt]);
-      const failedEvent = otpEventData(session);
-      if (session.attempts >= session.maxAttempts) {
-        const until = now + options.lockMs;
-        await client.query("UPDATE otp_sessions SET attempts = $1, status = 'locked', locked_until = $2, sealed_code = NULL WHERE id = $3", [session.attempts, until, session.id]);
-        await this.#event(client, accountId, 'otp.failed', session.messageId, now, failedEvent);
-        session = { ...session, status: 'locked', lockedUntil: until, sealedCode: null };
-        await this.#event(client, accountId, 'otp.locked', session.messageId, now, otpEventData(session));
-      } else {
-        await client.query('UPDATE otp_sessions SET attempts = $1 WHERE id = $2', [session.attempts, session.id]);
-        await this.#event(client, accountId, 'otp.failed', session.messageId, now, failedEvent);
-      }
-      return { kind: 'checked', result: 'mismatch', session };
+      await this.#event(client, accountId, 'otp.failed', next.messageId, now, otpEventData({ ...session, attempts: next.attempts }));
+      if (next.status === 'locked') await this.#event(client, accountId, 'otp.locked', next.messageId, now, otpEventData(next));
+      return { kind: 'checked', result: 'mismatch', session: next };
     });
   }
 
@@ -269,14 +252,14 @@ export class PostgresOtpStore {
   }
 
   async getOtpChannel(accountId: string, channelId: string): Promise<OtpChannelDefinition | undefined> {
-    const { rows } = await query<ChannelRow>(this.#pool, 'SELECT * FROM otp_channels WHERE account_id = $1 AND channel_id = $2', [accountId, channelId]);
-    return rows[0] && toChannel(rows[0]);
+    const { rows } = await query<OtpChannelRow>(this.#pool, 'SELECT * FROM otp_channels WHERE account_id = $1 AND channel_id = $2', [accountId, channelId]);
+    return rows[0] && toOtpChannel(rows[0]);
   }
 
   async listOtpChannels(accountId: string): Promise<OtpChannelDefinition[]> {
     // COLLATE "C": byte order, as SQLite sorts.
-    const { rows } = await query<ChannelRow>(this.#pool, 'SELECT * FROM otp_channels WHERE account_id = $1 ORDER BY channel_id COLLATE "C"', [accountId]);
-    return rows.map(toChannel);
+    const { rows } = await query<OtpChannelRow>(this.#pool, 'SELECT * FROM otp_channels WHERE account_id = $1 ORDER BY channel_id COLLATE "C"', [accountId]);
+    return rows.map(toOtpChannel);
   }
 
   async removeOtpChannel(accountId: string, channelId: string): Promise<boolean> {
@@ -284,8 +267,8 @@ export class PostgresOtpStore {
   }
 
   async getOtpPolicy(accountId: string): Promise<OtpPolicy | undefined> {
-    const row = (await query<PolicyRow>(this.#pool, 'SELECT * FROM otp_policies WHERE account_id = $1', [accountId])).rows[0];
-    return row && { accountId: row.account_id, allowedCountries: JSON.parse(row.allowed_countries) as string[], dailyBudget: row.daily_budget, updatedAt: Number(row.updated_at) };
+    const row = (await query<OtpPolicyRow>(this.#pool, 'SELECT * FROM otp_policies WHERE account_id = $1', [accountId])).rows[0];
+    return row && toOtpPolicy(row);
   }
 
   async saveOtpPolicy(p: OtpPolicy): Promise<void> {
@@ -299,17 +282,4 @@ export class PostgresOtpStore {
 /** A counter row was purged between its insert and its lock: the transaction is run again. */
 class CounterPurged extends Error {
   override name = 'CounterPurged';
-}
-
-function toChannel(r: ChannelRow): OtpChannelDefinition {
-  return {
-    accountId: r.account_id, channelId: r.channel_id, templateId: r.template_id, sender: r.sender, route: r.route, length: r.length,
-    expirySeconds: r.expiry_seconds, maxAttempts: r.max_attempts, createdAt: Number(r.created_at),
-  };
-}
-
-/** A transaction rolled back because its message was not paid for answers that; anything else is an error. */
-function unpaid(error: unknown): OtpUnpaid {
-  if (error instanceof OtpRollback) return error.result;
-  throw error;
 }

@@ -2,19 +2,14 @@
 // group commits (one WAL sync for all that arrive together); SQLite's single writer makes each
 // transaction's read-judge-write atomic without row locks.
 import type Database from 'better-sqlite3';
-import type { OtpChannelDefinition, OtpChannelName, OtpPolicy, OtpSession } from '../../domain/otp.ts';
+import { checkedSession, endedCheck, type OtpChannelDefinition, type OtpChannelName, type OtpPolicy, type OtpSession } from '../../domain/otp.ts';
 import {
   type CounterRow, judgeCounter, type OtpCheckOptions, type OtpCheckOutcome, type OtpEventType, type OtpGuardSpec, type OtpRefusal,
   type OtpResendResult, type OtpSessionRow, type OtpStartResult, otpBlockedData, otpEventData, otpSessionColumns, otpSessionValues,
-  toOtpSession, OtpRollback, type OtpUnpaid,
+  toOtpSession, OtpRollback, type OtpChannelRow, type OtpPolicyRow, toOtpChannel, toOtpPolicy, unpaid,
 } from '../otp-rows.ts';
 import type { AcceptRequest, AcceptResult } from '../store.ts';
 import { GroupCommit, type GroupCommitOptions } from './sqlite-group-commit.ts';
-
-interface ChannelRow {
-  account_id: string; channel_id: string; template_id: string; sender: string; route: string | null; length: number;
-  expiry_seconds: number; max_attempts: number; created_at: number;
-}
 
 export class SqliteOtpStore {
   #db: Database.Database;
@@ -41,9 +36,7 @@ export class SqliteOtpStore {
         "SELECT max(locked_until) AS until FROM otp_sessions WHERE account_id = ? AND mobile = ? AND status = 'locked' AND locked_until > ?"),
       event: db.prepare('INSERT INTO events (account_id, type, message_id, batch_id, status, error_code, at, data, callback) VALUES (?, ?, ?, NULL, NULL, NULL, ?, ?, 0)'),
       resend: db.prepare('UPDATE otp_sessions SET sends = sends + 1, last_sent_at = ?, message_id = ?, channel_used = ? WHERE id = ?'),
-      attempt: db.prepare('UPDATE otp_sessions SET attempts = attempts + 1 WHERE id = ?'),
-      verified: db.prepare("UPDATE otp_sessions SET attempts = attempts + 1, status = 'verified', verified_at = ?, sealed_code = NULL WHERE id = ?"),
-      locked: db.prepare("UPDATE otp_sessions SET attempts = attempts + 1, status = 'locked', locked_until = ?, sealed_code = NULL WHERE id = ?"),
+      checked: db.prepare('UPDATE otp_sessions SET attempts = ?, status = ?, verified_at = ?, locked_until = ?, sealed_code = ? WHERE id = ?'),
       expire: db.prepare("UPDATE otp_sessions SET status = 'expired', sealed_code = NULL WHERE id = ? AND status = 'pending'"),
       expiring: db.prepare<[number, number], OtpSessionRow>("SELECT * FROM otp_sessions WHERE status = 'pending' AND expires_at <= ? ORDER BY expires_at LIMIT ?"),
       purgeSessions: db.prepare("DELETE FROM otp_sessions WHERE rowid IN (SELECT rowid FROM otp_sessions WHERE created_at < ? AND (status <> 'pending' OR expires_at < ?) LIMIT ?)"),
@@ -51,10 +44,10 @@ export class SqliteOtpStore {
       saveChannel: db.prepare(`INSERT INTO otp_channels (account_id, channel_id, template_id, sender, route, length, expiry_seconds, max_attempts, created_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (account_id, channel_id) DO UPDATE SET template_id = excluded.template_id,
         sender = excluded.sender, route = excluded.route, length = excluded.length, expiry_seconds = excluded.expiry_seconds, max_attempts = excluded.max_attempts`),
-      channel: db.prepare<[string, string], ChannelRow>('SELECT * FROM otp_channels WHERE account_id = ? AND channel_id = ?'),
-      channels: db.prepare<[string], ChannelRow>('SELECT * FROM otp_channels WHERE account_id = ? ORDER BY channel_id'),
+      channel: db.prepare<[string, string], OtpChannelRow>('SELECT * FROM otp_channels WHERE account_id = ? AND channel_id = ?'),
+      channels: db.prepare<[string], OtpChannelRow>('SELECT * FROM otp_channels WHERE account_id = ? ORDER BY channel_id'),
       removeChannel: db.prepare('DELETE FROM otp_channels WHERE account_id = ? AND channel_id = ?'),
-      policy: db.prepare<[string], { account_id: string; allowed_countries: string; daily_budget: number; updated_at: number }>('SELECT * FROM otp_policies WHERE account_id = ?'),
+      policy: db.prepare<[string], OtpPolicyRow>('SELECT * FROM otp_policies WHERE account_id = ?'),
       savePolicy: db.prepare(`INSERT INTO otp_policies (account_id, allowed_countries, daily_budget, updated_at) VALUES (?, ?, ?, ?)
         ON CONFLICT (account_id) DO UPDATE SET allowed_countries = excluded.allowed_countries, daily_budget = excluded.daily_budget, updated_at = excluded.updated_at`),
     };
@@ -144,52 +137,37 @@ export class SqliteOtpStore {
       const row = s.session.get(sessionId, accountId);
       if (!row) return undefined;
       let session = toOtpSession(row);
-      if (session.status === 'verified') return { kind: 'checked', result: 'used', session };
-      if (session.status === 'locked') return { kind: 'checked', result: 'locked', session };
-      if (session.status === 'expired') return { kind: 'checked', result: 'expired', session };
-      if (session.expiresAt <= now) {
-        s.expire.run(session.id);
-        session = { ...session, status: 'expired', sealedCode: null };
-        this.#event(accountId, 'otp.expired', session.messageId, now, otpEventData(session));
-        return { kind: 'checked', result: 'expired', session };
+      const ended = endedCheck(session, now);
+      if (ended) {
+        if (session.status === 'pending') {
+          s.expire.run(session.id);
+          session = { ...session, status: 'expired', sealedCode: null };
+          this.#event(accountId, 'otp.expired', session.messageId, now, otpEventData(session));
+        }
+        return { kind: 'checked', result: ended, session };
       }
       const failed = options.failedChecks(session);
       const counter = failed && s.counter.get(failed.key);
-      if (failed) {
-        const judged = judgeCounter(failed, counter, now);
-        if (!judged.ok) {
-          if (judged.tripped) {
-            s.trip.run(failed.key, now, now + failed.windowMs);
-            this.#event(accountId, 'otp.blocked', null, now, otpBlockedData(failed.guard, session.mobile, judged.retryAfterMs));
-          }
-          return { kind: 'refused', refusal: { guard: failed.guard, retryAfterMs: judged.retryAfterMs, tripped: judged.tripped } };
+      const judged = failed && judgeCounter(failed, counter, now);
+      if (failed && judged && !judged.ok) {
+        if (judged.tripped) {
+          s.trip.run(failed.key, now, now + failed.windowMs);
+          this.#event(accountId, 'otp.blocked', null, now, otpBlockedData(failed.guard, session.mobile, judged.retryAfterMs));
         }
+        return { kind: 'refused', refusal: { guard: failed.guard, retryAfterMs: judged.retryAfterMs, tripped: judged.tripped } };
       }
       // The attempt and what it decided are one UPDATE.
-      session = { ...session, attempts: session.attempts + 1 };
-      if (judge(session)) {
-        s.verified.run(now, session.id);
-        s.trust.run(accountId, options.prefixOf(session), now);
-        session = { ...session, status: 'verified', verifiedAt: now, sealedCode: null };
-        this.#event(accountId, 'otp.verified', session.messageId, now, otpEventData(session));
-        return { kind: 'checked', result: 'verified', session };
+      const next = checkedSession(session, judge(session), now, options.lockMs);
+      s.checked.run(next.attempts, next.status, next.verifiedAt, next.lockedUntil, next.sealedCode, next.id);
+      if (next.status === 'verified') {
+        s.trust.run(accountId, options.prefixOf(next), now);
+        this.#event(accountId, 'otp.verified', next.messageId, now, otpEventData(next));
+        return { kind: 'checked', result: 'verified', session: next };
       }
-      if (failed) {
-        const judged = judgeCounter(failed, counter, now);
-        if (judged.ok) s.writeCounter.run(failed.key, judged.write.stamps, judged.write.count, judged.write.expiresAt);
-      }
-      const lockNow = session.attempts >= session.maxAttempts;
-      if (lockNow) {
-        const until = now + options.lockMs;
-        s.locked.run(until, session.id);
-        this.#event(accountId, 'otp.failed', session.messageId, now, otpEventData(session));
-        session = { ...session, status: 'locked', lockedUntil: until, sealedCode: null };
-        this.#event(accountId, 'otp.locked', session.messageId, now, otpEventData(session));
-      } else {
-        s.attempt.run(session.id);
-        this.#event(accountId, 'otp.failed', session.messageId, now, otpEventData(session));
-      }
-      return { kind: 'checked', result: 'mismatch', session };
+      if (failed && judged?.ok) s.writeCounter.run(failed.key, judged.write.stamps, judged.write.count, judged.write.expiresAt);
+      this.#event(accountId, 'otp.failed', next.messageId, now, otpEventData({ ...session, attempts: next.attempts }));
+      if (next.status === 'locked') this.#event(accountId, 'otp.locked', next.messageId, now, otpEventData(next));
+      return { kind: 'checked', result: 'mismatch', session: next };
     });
   }
 
@@ -225,11 +203,11 @@ export class SqliteOtpStore {
 
   getOtpChannel(accountId: string, channelId: string): OtpChannelDefinition | undefined {
     const row = this.#s.channel.get(accountId, channelId);
-    return row && toChannel(row);
+    return row && toOtpChannel(row);
   }
 
   listOtpChannels(accountId: string): OtpChannelDefinition[] {
-    return this.#s.channels.all(accountId).map(toChannel);
+    return this.#s.channels.all(accountId).map(toOtpChannel);
   }
 
   removeOtpChannel(accountId: string, channelId: string): boolean {
@@ -238,23 +216,10 @@ export class SqliteOtpStore {
 
   getOtpPolicy(accountId: string): OtpPolicy | undefined {
     const row = this.#s.policy.get(accountId);
-    return row && { accountId: row.account_id, allowedCountries: JSON.parse(row.allowed_countries) as string[], dailyBudget: row.daily_budget, updatedAt: row.updated_at };
+    return row && toOtpPolicy(row);
   }
 
   saveOtpPolicy(p: OtpPolicy): void {
     this.#s.savePolicy.run(p.accountId, JSON.stringify(p.allowedCountries), p.dailyBudget, p.updatedAt);
   }
-}
-
-function toChannel(r: ChannelRow): OtpChannelDefinition {
-  return {
-    accountId: r.account_id, channelId: r.channel_id, templateId: r.template_id, sender: r.sender, route: r.route, length: r.length,
-    expirySeconds: r.expiry_seconds, maxAttempts: r.max_attempts, createdAt: Number(r.created_at),
-  };
-}
-
-/** A transaction rolled back because its message was not paid for answers that; anything else is an error. */
-function unpaid(error: unknown): OtpUnpaid {
-  if (error instanceof OtpRollback) return error.result;
-  throw error;
 }

@@ -57,8 +57,7 @@ export function jsonApi(ctx: HttpContext) {
       if (outcome.kind === 'replay') {
         return reply.code(outcome.stored.statusCode).header('idempotent-replayed', 'true').type('application/json; charset=utf-8').send(outcome.stored.body);
       }
-      ctx.metrics.accepted.inc({ lane: outcome.prepared.lane }, outcome.prepared.messages.length);
-      return reply.code(200).send(render(outcome.prepared, false));
+        return reply.code(200).send(render(outcome.prepared, false));
     });
   };
 }

@@ -111,7 +111,6 @@ export function nativeV1(ctx: HttpContext) {
     if (outcome.kind === 'replay') {
       return reply.code(outcome.stored.statusCode).header('idempotent-replayed', 'true').type('application/json; charset=utf-8').send(outcome.stored.body);
     }
-    ctx.metrics.accepted.inc({ lane: outcome.prepared.lane }, outcome.prepared.messages.length);
     return reply.code(202).send(render(outcome.prepared));
   }
 }
