@@ -63,6 +63,9 @@ describe('SMS Handover SMS endpoints (seed 002)', () => {
   };
   /** The shoot's messages as the native API shows them (encoding, flash, template, route, …). */
   const messagesOf = async (shoot: string, k = key) => {
+    // A shoot of one contact is its message; of more, a batch.
+    const one = await t.request('GET', `/v1/messages/${shoot}`, undefined, { key: k });
+    if (one.status === 200) return [one.body as Record<string, any>];
     const res = await t.request('GET', `/v1/messages?batch_id=${shoot}&limit=1000`, undefined, { key: k });
     assert.equal(res.status, 200, res.raw);
     return res.body.messages as Array<Record<string, any>>;
@@ -122,8 +125,10 @@ describe('SMS Handover SMS endpoints (seed 002)', () => {
   test('one contact is a shoot of one message; contacts without the 91 prefix are the same numbers', async () => {
     const shoot = shootOf(await send({ contacts: '9765612347, +91 98012 12347,' }));
     assert.deepEqual((await messagesOf(shoot)).map((m) => m.to).sort(), ['919765612347', '919801212347']);
+    // One contact is a single send: the shoot id is the message's own id, in no batch.
     const one = shootOf(await send({ contacts: '9765612348' }));
-    assert.equal((await messagesOf(one)).length, 1);
+    const [message] = await messagesOf(one);
+    assert.deepEqual([message!.message_id, message!.batch_id ?? null, message!.to], [one, null, '919765612348']);
   });
 
   test('type unicode forces UCS-2, flash sends a flash SMS, text (the default) picks the encoding', async () => {
@@ -176,9 +181,19 @@ describe('SMS Handover SMS endpoints (seed 002)', () => {
     assert.match(report.res.raw, new RegExp(`^\\{"result":"success","sms_shoot_id":"${shoot}","contacts":"2","accepted":"2","dlr":\\[${entry('91976561235\\d|91980121235\\d')},${entry('91976561235\\d|91980121235\\d')}\\]\\}$`));
     const unknown = await call('GET', `/smsapi/dlr?key=${key}&sms_shoot_id=kJ09981hjkksuj95`);
     assert.deepEqual([unknown.status, unknown.raw], [404, failed('INVALID SMS SHOOT ID')]);
+    // A shoot of one contact pulls its one message's report.
+    const single = shootOf(await send({ contacts: '919765612359' }));
+    const alone = await t.until(async () => {
+      const res = await call('GET', `/smsapi/dlr?key=${key}&sms_shoot_id=${single}`);
+      assert.equal(res.status, 200, res.raw);
+      return JSON.parse(res.raw).dlr[0].status === 'DELIVERED' && res;
+    });
+    assert.match(alone.raw, new RegExp(`^\\{"result":"success","sms_shoot_id":"${single}","contacts":"1","accepted":"1","dlr":\\[\\{"mobile":"919765612359","status":"DELIVERED","error":"","message_id":"${single}","submitted_at":"${time}","done_at":"${time}"\\}\\]\\}$`));
     const other = await setUpAccount(credits);
-    const foreign = await call('GET', `/smsapi/dlr?key=${other.apiKey}&sms_shoot_id=${shoot}`);
-    assert.deepEqual([foreign.status, foreign.raw], [404, failed('INVALID SMS SHOOT ID')]);
+    for (const id of [shoot, single]) {
+      const foreign = await call('GET', `/smsapi/dlr?key=${other.apiKey}&sms_shoot_id=${id}`);
+      assert.deepEqual([foreign.status, foreign.raw], [404, failed('INVALID SMS SHOOT ID')]);
+    }
   });
 
   test('dlr_url receives each message\'s final event, signed with the account\'s callback secret', async () => {

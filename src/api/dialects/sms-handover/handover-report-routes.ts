@@ -23,9 +23,16 @@ export function handoverReportRoutes(app: FastifyInstance, ctx: HttpContext): vo
     method: ['GET', 'POST'], url: '/smsapi/dlr',
     handler: async (request, reply) => {
       const shootId = requiredParameter(request, 'sms_shoot_id');
-      const report = await ctx.reports.batchReport(caller(request).accountId, shootId).catch((error: unknown) => {
-        if (error instanceof DakiyaError && error.code === 'ERR_NOT_FOUND') throw new DakiyaError('ERR_NOT_FOUND', error.message, { field: 'sms_shoot_id', problem: 'unknown' });
+      const { accountId } = caller(request);
+      const unknownShoot = (error: unknown): never => {
+        if (error instanceof DakiyaError && error.code === 'ERR_NOT_FOUND') throw new DakiyaError('ERR_NOT_FOUND', `No shoot ${shootId.slice(0, 64)}.`, { field: 'sms_shoot_id', problem: 'unknown' });
         throw error;
+      };
+      // A shoot of one contact is its message (handover-sms-routes.ts); of more, a batch.
+      const report = await ctx.reports.batchReport(accountId, shootId).catch(async (error: unknown) => {
+        if (!(error instanceof DakiyaError) || error.code !== 'ERR_NOT_FOUND') throw error;
+        const message = await ctx.reports.message(accountId, shootId).catch(unknownShoot);
+        return { batch: { id: message.id, totalRecipients: 1, acceptedRecipients: 1 }, pages: onePage([message]) };
       });
       const { batch, pages } = report;
       // The first page is read before the status line, so a store failure there is a normal error.
@@ -96,6 +103,10 @@ function dlrEntry(m: Message) {
     submitted_at: istTime(m.submittedAt),
     done_at: istTime(m.doneAt),
   };
+}
+
+async function* onePage(messages: Message[]): AsyncGenerator<Message[], void, undefined> {
+  yield messages;
 }
 
 /** Hands every message a paged read gives to `each`, one page of 1,000 in memory at a time (ids ascending). */

@@ -1,8 +1,9 @@
-// The seed 002 send endpoint, GET|POST /smsapi/index: one bulk send per request, so the answer's
-// sms_shoot_id is always the batch id the delivery report is pulled by (a batch of one included).
+// The seed 002 send endpoint, GET|POST /smsapi/index. A request to one contact is a single send (its
+// message on the single-send lane, as /v1/sms/send's); more contacts are one bulk send. The answer's
+// sms_shoot_id is what the delivery report is pulled by: the message id or the batch id.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { type Clock, systemClock } from '../../../domain/clock.ts';
 import type { Route } from '../../../domain/route.ts';
+import type { Prepared } from '../../../services/send-service.ts';
 import { ConcurrencyGate } from '../../http/concurrency-gate.ts';
 import type { HttpContext } from '../../http/http-context.ts';
 import { caller } from '../../http/request-caller.ts';
@@ -30,15 +31,20 @@ export function handoverSmsRoutes(app: FastifyInstance, ctx: HttpContext): void 
     handler: async (request, reply) => {
       const who = caller(request);
       const input = await toSendRequest(request, { routes, now: clock.now() });
+      const bulk = input.recipients.length > 1;
       // A test key never sends or charges: the request is validated and priced, nothing stored.
-      if (who.keyMode === 'test') return reply.send(submitted((await ctx.send.estimate(who, input, true)).batchId!));
-      const outcome = await ctx.send.send(who, input, true);
+      if (who.keyMode === 'test') return reply.send(submitted(shootId(await ctx.send.estimate(who, input, bulk))));
+      const outcome = await ctx.send.send(who, input, bulk);
       if (outcome.kind !== 'accepted') throw new Error('a send without an idempotency key was replayed');
-      const { prepared } = outcome;
       // 200, not the native 202: the seed's samples treat anything else as a failure.
-      return reply.send(submitted(prepared.batchId!));
+      return reply.send(submitted(shootId(outcome.prepared)));
     },
   });
+}
+
+/** A shoot of one contact is its message; of more, their batch. */
+function shootId(prepared: Prepared): string {
+  return prepared.batchId ?? prepared.messages[0]!.id;
 }
 
 function submitted(shootId: string) {
