@@ -51,6 +51,8 @@ export interface SendRequest {
    * sealed beside it and opened only when the message is handed to a channel.
    */
   secret?: string;
+  /** Validate and price only: nothing is stored, charged or sent (a test key always is). */
+  testMode?: boolean;
 }
 
 export interface Caller {
@@ -87,7 +89,11 @@ export interface IdempotencyOptions {
   render: (prepared: Prepared) => { statusCode: number; body: string };
 }
 
-export type SendOutcome = { kind: 'accepted'; prepared: Prepared } | { kind: 'replay'; stored: StoredResponse };
+/**
+ * `accepted`: stored and charged; `replay`: an idempotency key's stored answer; `estimated`: a test
+ * key's (or test mode's) request, validated and priced, with nothing stored, charged or sent.
+ */
+export type SendOutcome = { kind: 'accepted'; prepared: Prepared } | { kind: 'replay'; stored: StoredResponse } | { kind: 'estimated'; prepared: Prepared };
 
 export class SendService {
   #store: Store;
@@ -136,6 +142,8 @@ export class SendService {
    * a bulk send accepts the valid recipients and lists the others, failing only when none is valid.
    */
   async send(caller: Caller, request: SendRequest, bulk: boolean, idempotency?: IdempotencyOptions): Promise<SendOutcome> {
+    // A test key never sends or charges, whatever the request says; test mode asks the same of a live key.
+    if (caller.keyMode === 'test' || request.testMode === true) return { kind: 'estimated', prepared: await this.estimate(caller, request, bulk) };
     if (idempotency) {
       const stored = await this.#store.findIdempotentResponse(caller.accountId, idempotency.key);
       if (stored) return this.#replay(stored, idempotency);

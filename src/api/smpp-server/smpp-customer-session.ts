@@ -107,7 +107,7 @@ export class CustomerSession {
       requestHash: createHash('sha256').update(`${d.to}\u0000${text}`).digest('hex'),
       render: (prepared) => ({ statusCode: 200, body: prepared.messages[0]!.id }),
     });
-    const messageId = outcome.kind === 'accepted' ? outcome.prepared.messages[0]!.id : outcome.stored.body;
+    const messageId = outcome.kind === 'replay' ? outcome.stored.body : outcome.prepared.messages[0]!.id;
     if (idempotencyKey) await this.#parts.done(idempotencyKey.partsKey).catch(() => {});
     return messageId;
   }

@@ -90,6 +90,17 @@ test('refuses an Idempotency-Key that is not 1-255 visible ASCII characters with
     const error = await expectRejection(t, { url: '/v1/sms/send', body: transactional(), ...withKey(key) }, 400, 'ERR_INVALID_REQUEST');
     assert.deepEqual(error.details, { field: 'Idempotency-Key' });
   }
+  // test_mode stores nothing, so a key means nothing to it; a malformed one is still refused.
+  await expectRejection(t, { url: '/v1/sms/send', body: { ...transactional(), test_mode: true }, ...withKey('has space') }, 400, 'ERR_INVALID_REQUEST');
+});
+
+test('test_mode with a key stores no response: the same key then sends for real', async () => {
+  const key = freshKey();
+  const tried = await t.request('POST', '/v1/sms/send', { ...transactional(), test_mode: true }, withKey(key));
+  assert.equal(tried.status, 200, tried.raw);
+  const sent = await t.request('POST', '/v1/sms/send', transactional(), withKey(key));
+  assert.equal(sent.status, 202, sent.raw);
+  assert.equal(sent.headers['idempotent-replayed'], undefined);
 });
 
 test('treats the same body with its keys in another order as the same request', async () => {

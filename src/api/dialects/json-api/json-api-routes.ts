@@ -45,11 +45,8 @@ export function jsonApi(ctx: HttpContext) {
       const { request: input, unicode, flash } = parseSmsBody(request.body);
       const bulk = input.recipients.length > 1;
       const render = (p: Prepared, testMode: boolean) => renderSent(p, { unicode, flash }, testMode);
-      const who = caller(request);
-      // A test key never sends or charges (as on /v1): the request is validated and priced only.
-      if (who.keyMode === 'test') return reply.code(200).send(render(await ctx.send.estimate(who, input, bulk), true));
       const key = idempotencyKey(request);
-      const outcome = await ctx.send.send(who, input, bulk, key === undefined ? undefined : {
+      const outcome = await ctx.send.send(caller(request), input, bulk, key === undefined ? undefined : {
         key,
         requestHash: createHash('sha256').update(`${request.method} ${request.routeOptions.url}\n${canonicalJson(request.body)}`).digest('hex'),
         render: (p) => ({ statusCode: 200, body: JSON.stringify(render(p, false)) }),
@@ -57,7 +54,8 @@ export function jsonApi(ctx: HttpContext) {
       if (outcome.kind === 'replay') {
         return reply.code(outcome.stored.statusCode).header('idempotent-replayed', 'true').type('application/json; charset=utf-8').send(outcome.stored.body);
       }
-        return reply.code(200).send(render(outcome.prepared, false));
+      // A test key's request was validated and priced only (the send service's rule).
+      return reply.code(200).send(render(outcome.prepared, outcome.kind === 'estimated'));
     });
   };
 }

@@ -95,21 +95,17 @@ export function nativeV1(ctx: HttpContext) {
 
   async function accept(request: FastifyRequest, reply: FastifyReply, input: SendRequest, bulk: boolean, testMode: boolean,
     render: (p: import('../../../services/send-service.ts').Prepared) => Record<string, unknown>) {
-    const who = caller(request);
-    // A test key never sends or charges, whatever the body says.
-    if (testMode || who.keyMode === 'test') {
-      const prepared = await ctx.send.estimate(who, input, bulk);
-      const body = bulk ? renderBulk(prepared, input.recipients.length, true) : renderSend(prepared, true);
-      return reply.code(200).send(body);
-    }
     const key = idempotencyKey(request);
-    const outcome = await ctx.send.send(who, input, bulk, key === undefined ? undefined : {
+    const outcome = await ctx.send.send(caller(request), { ...input, testMode }, bulk, key === undefined ? undefined : {
       key,
       requestHash: createHash('sha256').update(`${request.method} ${request.routeOptions.url}\n${canonicalJson(request.body)}`).digest('hex'),
       render: (p) => ({ statusCode: 202, body: JSON.stringify(render(p)) }),
     });
     if (outcome.kind === 'replay') {
       return reply.code(outcome.stored.statusCode).header('idempotent-replayed', 'true').type('application/json; charset=utf-8').send(outcome.stored.body);
+    }
+    if (outcome.kind === 'estimated') {
+      return reply.code(200).send(bulk ? renderBulk(outcome.prepared, input.recipients.length, true) : renderSend(outcome.prepared, true));
     }
     return reply.code(202).send(render(outcome.prepared));
   }
