@@ -33,11 +33,15 @@ export function nativeV1(ctx: HttpContext) {
     api.setNotFoundHandler((request, reply) => reply.code(404).send(nativeErrorBody(new DakiyaError('ERR_NOT_FOUND', `No endpoint ${request.method} ${request.url.split('?')[0]}.`)).body));
     api.addHook('onRequest', ctx.authenticate);
 
-    api.post('/sms/send', { schema: { body: SendBody } }, async (request, reply) => {
-      const body = request.body;
-      const input = toSendRequest(body, [{ to: body.to }]);
-      return accept(request, reply, input, false, body.test_mode === true, (p) => renderSend(p, false));
-    });
+    // /v1/messages/send is seed 001's channel-neutral spelling of the same send ("channel": "sms",
+    // the one channel there is yet): its own lifecycle sample calls it.
+    for (const url of ['/sms/send', '/messages/send']) {
+      api.post(url, { schema: { body: SendBody } }, async (request, reply) => {
+        const body = request.body;
+        const input = toSendRequest(body, [{ to: body.to }]);
+        return accept(request, reply, input, false, body.test_mode === true, (p) => renderSend(p, false));
+      });
+    }
 
     const bulkGate = new ConcurrencyGate(ctx.config.bulk.maxConcurrent);
     const admitBulk = async (_request: FastifyRequest, reply: FastifyReply) => {
