@@ -34,6 +34,7 @@ import { WebhookDeliveryWorker } from './workers/webhook-delivery-worker.ts';
 import { WebhookFanOutWorker } from './workers/webhook-fanout-worker.ts';
 import { SecretHasher } from './services/secret-hasher.ts';
 import { ContentFilter } from './services/content-filter.ts';
+import { ContentFilterAdminService } from './services/content-filter-admin-service.ts';
 import { SendService } from './services/send-service.ts';
 import { SendingProfileCache } from './services/sending-profile-cache.ts';
 import { SmppUserService } from './services/smpp-user-service.ts';
@@ -65,6 +66,9 @@ export interface Core {
   /** The key OTP codes are hashed with (derived from the pepper). */
   otpHashKey: Buffer;
   otpAdmin: OtpAdminService;
+  /** This process's content filter: the config file's patterns, and the store's once refreshed. */
+  contentFilter: ContentFilter;
+  contentFilterAdmin: ContentFilterAdminService;
 }
 
 /** Opens the data dir and store and builds the services the CLI and the server share. */
@@ -95,7 +99,12 @@ export async function openCore(config: Readonly<Config>, clock: Clock = systemCl
     store, hasher, clock, defaults: { maxBinds: config.smpp.defaultMaxBinds, route: config.smpp.defaultRoute }, lockout: config.smpp.lockout,
   });
   const otpAdmin = new OtpAdminService({ store, clock, defaults: config.otp });
-  return { config, store, clock, ids, hasher, profiles, auth, admin, connectors, smppUsers, webhooks, urlGuard, box, otpHashKey: otpHashKey(pepper), otpAdmin };
+  const contentFilter = new ContentFilter(config.contentFilter);
+  const contentFilterAdmin = new ContentFilterAdminService({ store, clock, ids, filter: contentFilter });
+  return {
+    config, store, clock, ids, hasher, profiles, auth, admin, connectors, smppUsers, webhooks, urlGuard, box, otpHashKey: otpHashKey(pepper), otpAdmin,
+    contentFilter, contentFilterAdmin,
+  };
 }
 
 /** PostgreSQL when a store URL is configured, else SQLite in the data dir. Migrates either to the latest schema. */
@@ -297,6 +306,7 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
   const channelFor = (routeId: string): Channel => (smpp.serves(routeId) ? smpp : channel);
   const loadConnectors = async () => smpp.update(await core.connectors.forDispatch());
   let connectorTimer: NodeJS.Timeout | undefined;
+  let patternTimer: NodeJS.Timeout | undefined;
   let statusTimer: NodeJS.Timeout | undefined;
 
   // One node at a time dispatches (and holds the binds to carriers): the holder of this lease.
@@ -365,7 +375,7 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
       metrics.accepted.inc({ lane }, count);
     },
     sealSecret: (text, id) => core.box.seal(text, `message:${id}`),
-    contentFilter: new ContentFilter(config.contentFilter),
+    contentFilter: core.contentFilter,
   });
   const otp = new OtpService({
     store, send, profiles: core.profiles, clock, ids: core.ids, box: core.box, hashKey: core.otpHashKey, settings: config.otp,
@@ -377,10 +387,25 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
   const reports = new ReportService(store);
   const limiter: RateLimiter = store.driver === 'sqlite' ? new LocalRateLimiter(clock) : new SharedRateLimiter(store, clock);
   const http = await buildHttpServer({
-    config, logger, clock, metrics, send, reports, admin: core.admin, connectors: core.connectors, smppUsers: core.smppUsers, auth: core.auth, webhooks: core.webhooks, otp, otpAdmin: core.otpAdmin,
+    config, logger, clock, metrics, send, reports, admin: core.admin, connectors: core.connectors, smppUsers: core.smppUsers, auth: core.auth, webhooks: core.webhooks, otp, otpAdmin: core.otpAdmin, contentFilterAdmin: core.contentFilterAdmin,
     ready: () => ready && storeUp, limiter, api: role !== 'worker',
     notReadyReason: () => (ready && !storeUp ? 'The database is unreachable; nothing was stored. Retry shortly.' : undefined),
   });
+  // Patterns stored by the admin API or the CLI (on any node) reach this node's sends within
+  // refreshMs; they are read once before the node serves, so it never sends what they block.
+  if (role !== 'worker' && config.contentFilter.enabled) {
+    let skippedBefore = '';
+    const loadPatterns = async () => {
+      const skipped = await core.contentFilterAdmin.refresh();
+      if (skipped.join('\n') !== skippedBefore) {
+        skippedBefore = skipped.join('\n');
+        if (skipped.length > 0) logger.warn({ patterns: skipped }, 'stored content patterns left out: they fail the current pattern rules; remove them');
+      }
+    };
+    await loadPatterns().catch(onError('content-filter'));
+    patternTimer = setInterval(() => { loadPatterns().catch(onError('content-filter')); }, config.contentFilter.refreshMs);
+    patternTimer.unref();
+  }
   // Work accepted by another node wakes this node's dispatchers at once (when the store can tell).
   const unsubscribe = works ? store.onWork?.((lane) => workers.get(lane)?.wake()) : undefined;
   if (works) {
@@ -428,6 +453,7 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
       stopping ??= (async () => {
         ready = false;
         clearInterval(health);
+        clearInterval(patternTimer);
         unsubscribe?.();
         await housekeepingLease.stop();
         await http.close();

@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { loadConfig } from '../config/load-config.ts';
 import { accountCommands } from './account-commands.ts';
 import { connectorCommands } from './connector-commands.ts';
+import { contentFilterCommands } from './content-filter-commands.ts';
 import { otpCommands } from './otp-commands.ts';
 import { smppUserCommands } from './smpp-user-commands.ts';
 import { listCommands } from './list-commands.ts';
@@ -26,6 +27,7 @@ export function buildCli(env: Record<string, string | undefined> = process.env):
   accountCommands(program, config);
   connectorCommands(program, config);
   otpCommands(program, config);
+  contentFilterCommands(program, config);
   smppUserCommands(program, config);
   listCommands(program, config);
   storeCommands(program, config);

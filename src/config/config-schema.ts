@@ -96,6 +96,7 @@ export const ConfigSchema = section({
     ),
     identicalContentMax: Type.Integer({ minimum: 0, default: 0, description: 'Most recipients one identical text (case and white space folded) may reach per account within identicalContentWindowSeconds; 0 = no limit. Counted in memory on each node, so with N API nodes up to N times this; OTP messages are not counted.' }),
     identicalContentWindowSeconds: Type.Integer({ minimum: 1, default: 3600, description: 'The window of identicalContentMax, in seconds; it starts with the first recipient of the text.' }),
+    refreshMs: Type.Integer({ minimum: 100, default: 5000, description: 'How often each API node re-reads the patterns operators store with the admin API or `dakiya content-filter` (the node that made a change applies it at once), in ms. enabled = false turns those off too.' }),
   }),
   idempotency: section({
     retentionSeconds: Type.Integer({ minimum: 3600, default: 86400, description: 'How long an Idempotency-Key and its response are kept.' }),

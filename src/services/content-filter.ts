@@ -5,6 +5,9 @@
 // up to identicalContentMax × nodes. Its entries form a bounded LRU, so memory stays bounded whatever
 // the traffic; an evicted entry starts counting afresh (the cap can be exceeded only after
 // maxEntries other texts were seen since, which is itself the blast the LRU must survive).
+// Patterns come from the config file and from the store (the operator adds them at run time through
+// the admin API or the CLI); the stored ones are handed in by useStored(), so matching stays
+// synchronous on the send path. `enabled: false` turns off both kinds, and the velocity rule.
 import { createHash } from 'node:crypto';
 import { DakiyaError } from '../domain/errors.ts';
 
@@ -38,6 +41,17 @@ export function contentPatternProblem(source: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Why a pattern the operator stores at run time is refused: contentPatternProblem's reasons, and a
+ * pattern that matches the empty string, which would block every text.
+ */
+export function storedPatternProblem(source: string): string | undefined {
+  const problem = contentPatternProblem(source);
+  if (problem !== undefined) return problem;
+  if (new RegExp(source, 'iu').test('')) return 'matches the empty string, so it would block every text';
+  return undefined;
+}
+
 /** Texts are counted as identical after case, Unicode compatibility forms and runs of white space are folded. */
 export function contentKey(text: string): string {
   const normalised = text.normalize('NFKC').toLowerCase().replace(/\s+/gu, ' ').trim();
@@ -52,6 +66,8 @@ interface Window {
 export class ContentFilter {
   readonly #settings: ContentFilterSettings;
   readonly #patterns: readonly RegExp[];
+  /** The store's patterns, by source, so a refresh compiles only what is new. */
+  #stored = new Map<string, RegExp>();
   readonly #windowMs: number;
   readonly #maxEntries: number;
   // Map keeps insertion order: re-inserting on use makes the first key the least recently used.
@@ -68,14 +84,38 @@ export class ContentFilter {
     this.#maxEntries = options.maxEntries ?? 100_000;
   }
 
+  get enabled(): boolean {
+    return this.#settings.enabled;
+  }
+
+  /**
+   * Replaces the stored patterns with these sources. A source that fails today's rules (stored
+   * under older ones) is left out and answered, so the caller can say so; the others still apply.
+   */
+  useStored(sources: readonly string[]): string[] {
+    const next = new Map<string, RegExp>();
+    const skipped: string[] = [];
+    for (const source of sources) {
+      const known = this.#stored.get(source);
+      if (known) next.set(source, known);
+      else if (storedPatternProblem(source) === undefined) next.set(source, new RegExp(source, 'iu'));
+      else skipped.push(source);
+    }
+    this.#stored = next;
+    return skipped;
+  }
+
   get velocityEnabled(): boolean {
     return this.#settings.enabled && this.#settings.identicalContentMax > 0;
   }
 
-  /** Throws ERR_CONTENT_BLOCKED when the text matches an operator pattern. */
+  /** Throws ERR_CONTENT_BLOCKED when the text matches an operator pattern (the config file's or a stored one). */
   checkPatterns(text: string): void {
     if (!this.#settings.enabled) return;
     for (const pattern of this.#patterns) {
+      if (pattern.test(text)) throw new DakiyaError('ERR_CONTENT_BLOCKED', undefined, { rule: 'pattern' });
+    }
+    for (const pattern of this.#stored.values()) {
       if (pattern.test(text)) throw new DakiyaError('ERR_CONTENT_BLOCKED', undefined, { rule: 'pattern' });
     }
   }

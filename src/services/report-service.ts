@@ -3,7 +3,7 @@
 import { DakiyaError } from '../domain/errors.ts';
 import { maxUuidv7Ms, uuidv7LowerBound } from '../domain/ids.ts';
 import { type Message, type MessageStatus, messageStatuses, storedStatusesFor } from '../domain/message.ts';
-import type { Balance, Batch, Store } from '../store/store.ts';
+import type { Balance, Batch, Campaign, Store } from '../store/store.ts';
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -80,6 +80,11 @@ export class ReportService {
     const batch = uuid.test(id) ? await this.#store.getBatch(accountId, id) : undefined;
     if (!batch) throw new DakiyaError('ERR_NOT_FOUND', `No batch ${id.slice(0, 64)}.`);
     return batch;
+  }
+
+  /** The account's campaigns with a shoot at or after `since` (epoch ms), by name. */
+  campaigns(accountId: string, since: number): Promise<Campaign[]> {
+    return this.#store.listCampaigns(accountId, since);
   }
 
   balances(accountId: string): Promise<Balance[]> {

@@ -51,6 +51,8 @@ export interface SendRequest {
    * sealed beside it and opened only when the message is handed to a channel.
    */
   secret?: string;
+  /** The account's campaign (seed 002) this request is a shoot of, counted with it when accepted. */
+  campaign?: string;
   /** Validate and price only: nothing is stored, charged or sent (a test key always is). */
   testMode?: boolean;
 }
@@ -78,6 +80,8 @@ export interface Prepared {
   scheduled: boolean;
   createdAt: number;
   batchId: string | null;
+  /** The campaign the request names, if any. */
+  campaign: string | null;
   /** The route's balance when estimated (estimate and test_mode only). */
   availableCredits?: number;
 }
@@ -181,6 +185,7 @@ export class SendService {
         },
       }),
       ...(response && { idempotency: response }),
+      ...(prepared.campaign !== null && { campaign: prepared.campaign }),
     };
   }
 
@@ -336,7 +341,7 @@ export class SendService {
     if (messages.length === 0) throw noneValid(rejected, bulk);
     // Counted once priced, with no await since the checks above, so concurrent requests cannot both fit.
     if (counted) velocity?.record(caller.accountId, perText, now);
-    return { route, lane, messages, rejected, debit, dueAt, scheduled, createdAt: now, batchId };
+    return { route, lane, messages, rejected, debit, dueAt, scheduled, createdAt: now, batchId, campaign: request.campaign ?? null };
   }
 
   #dueTime(request: SendRequest, now: number): { dueAt: number; scheduled: boolean } {

@@ -3,8 +3,10 @@
 // (test/contract/store.contract.ts runs against every implementation).
 import type { Account, ApiKey, DltTemplate, SenderId } from '../domain/account.ts';
 import type { OtpStore } from './otp-rows.ts';
+import type { ContentPatternStore } from './content-pattern-rows.ts';
 
 export type { OtpCheckOptions, OtpCheckOutcome, OtpGuardSpec, OtpRefusal, OtpResendResult, OtpStartResult } from './otp-rows.ts';
+export type { AddContentPatternResult } from './content-pattern-rows.ts';
 import type { Connector } from '../domain/connector.ts';
 import type { ErrorCode } from '../domain/errors.ts';
 import type { EventType } from '../domain/event.ts';
@@ -69,6 +71,19 @@ export interface AcceptRequest {
   messages: NewMessage[];
   batch?: NewBatch;
   idempotency?: { key: string; response: StoredResponse };
+  /** The account's campaign this request is a shoot of: its row counts the shoot and its messages in the same transaction. */
+  campaign?: string;
+}
+
+/** A per-account grouping of sends (seed 002's campaign), with what has been accepted under it. */
+export interface Campaign {
+  accountId: string;
+  name: string;
+  /** Accepted requests (shoots) and their messages. */
+  shoots: number;
+  messages: number;
+  createdAt: number;
+  lastShootAt: number;
 }
 
 export type AcceptResult =
@@ -356,8 +371,8 @@ export interface DeliveryQuery {
   limit: number;
 }
 
-/** Everything Dakiya keeps durably; one-time passwords are their own part (OtpStore, otp-rows.ts). */
-export interface Store extends OtpStore {
+/** Everything Dakiya keeps durably; one-time passwords and content patterns are their own parts (otp-rows.ts, content-pattern-rows.ts). */
+export interface Store extends OtpStore, ContentPatternStore {
   readonly driver: string;
   close(): Promise<void>;
 
@@ -404,6 +419,8 @@ export interface Store extends OtpStore {
   getMessage(accountId: string, id: string): Promise<Message | undefined>;
   listMessages(query: MessageQuery): Promise<Message[]>;
   getBatch(accountId: string, id: string): Promise<Batch | undefined>;
+  /** The account's campaigns with a shoot at or after `since`, by name. */
+  listCampaigns(accountId: string, since: number): Promise<Campaign[]>;
   /**
    * Claims up to `limit` due messages of a lane (QUEUED/SCHEDULED, due_at <= now) and marks them
    * DISPATCHING; with a fence, claims nothing unless the lease still holds the fence's token.

@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import { contentPatternsContract } from './content-patterns.contract.ts';
 import { eventsContract } from './events.contract.ts';
 import { otpContract } from './otp.contract.ts';
 import { storeContract } from './store.contract.ts';
@@ -18,6 +19,11 @@ eventsContract('sqlite', async () => {
 });
 
 otpContract('sqlite', async () => {
+  const filename = join(mkdtempSync(join(tmpdir(), 'dakiya-store-')), 'test.db');
+  return () => SqliteStore.open({ filename, synchronous: 'normal', groupCommit: { maxBatch: 100, maxDelayMs: 0 } });
+});
+
+contentPatternsContract('sqlite', async () => {
   const filename = join(mkdtempSync(join(tmpdir(), 'dakiya-store-')), 'test.db');
   return () => SqliteStore.open({ filename, synchronous: 'normal', groupCommit: { maxBatch: 100, maxDelayMs: 0 } });
 });

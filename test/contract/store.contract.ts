@@ -86,6 +86,39 @@ export function storeContract(name: string, fresh: () => Promise<() => Promise<S
       }
     });
 
+    test('a campaign counts its accepted shoots and their messages, exactly, also under concurrency from four handles', async () => {
+      await store.addCredits(accountId, 'transactional', 990, 'topup', 'test', clock.now());
+      const other = ids();
+      await store.createAccount({ id: other, name: 'b', status: 'active', rateLimitPerMinute: null, createdAt: clock.now() });
+      await store.addCredits(other, 'transactional', 5, 'topup', 'test', clock.now());
+      const t0 = clock.now();
+      const handles = [store, ...await Promise.all([open(), open(), open()])];
+      try {
+        // 100 shoots of 1-3 messages to campaign "42" and 100 single ones to "0", across handles.
+        const results = await Promise.all(Array.from({ length: 200 }, (_, i) => {
+          const size = i % 2 === 0 ? 1 + (i % 3) : 1;
+          const messages = Array.from({ length: size }, () => message({ createdAt: t0 + i }));
+          return handles[i % 4]!.accept({ accountId, routeId: 'transactional', debit: size, messages, campaign: i % 2 === 0 ? '42' : '0' });
+        }));
+        assert.ok(results.every((r) => r.ok));
+        // Refused requests count nowhere; another account's campaign of the same name is its own.
+        const refused = await store.accept({ accountId: other, routeId: 'transactional', debit: 6, messages: [message({ accountId: other, credits: 6 })], campaign: '42' });
+        assert.equal(refused.ok, false);
+        assert.deepEqual(await store.listCampaigns(other, 0), []);
+        assert.equal((await store.accept({ accountId: other, routeId: 'transactional', debit: 1, messages: [message({ accountId: other })], campaign: '42' })).ok, true);
+      } finally {
+        await Promise.all(handles.slice(1).map((h) => h.close()));
+      }
+      const expected42 = Array.from({ length: 100 }, (_, k) => 1 + ((2 * k) % 3)).reduce((a, b) => a + b, 0);
+      const campaigns = await store.listCampaigns(accountId, 0);
+      assert.deepEqual(campaigns.map((c) => [c.name, c.shoots, c.messages]), [['0', 100, 100], ['42', 100, expected42]]);
+      assert.deepEqual(campaigns.map((c) => [c.createdAt, c.lastShootAt]), [[t0 + 1, t0 + 199], [t0, t0 + 198]]);
+      assert.deepEqual((await store.listCampaigns(other, 0)).map((c) => [c.name, c.shoots, c.messages]), [['42', 1, 1]]);
+      // Only campaigns with a shoot at or after `since`.
+      assert.deepEqual((await store.listCampaigns(accountId, t0 + 199)).map((c) => c.name), ['0']);
+      assert.deepEqual(await store.listCampaigns(accountId, t0 + 200), []);
+    });
+
     test('four competing workers claim each due message exactly once', async () => {
       await store.addCredits(accountId, 'transactional', 990, 'topup', 'test', clock.now());
       const all = Array.from({ length: 1000 }, () => message());

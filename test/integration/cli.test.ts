@@ -49,6 +49,15 @@ test('smpp-user set creates or replaces an SMPP user, list shows it without its 
   assert.deepEqual(await runCli(dataDir, ['smpp-user', 'list']), { smpp_users: [] });
 });
 
+test('content-filter add stores a pattern, list shows it, remove deletes it; a hostile pattern is refused', async () => {
+  const { pattern } = await runCli(dataDir, ['content-filter', 'add', 'verify-kyc\\.example', '--description', 'KYC phishing']);
+  assert.deepEqual({ ...pattern, id: undefined, created_at: undefined }, { id: undefined, pattern: 'verify-kyc\\.example', description: 'KYC phishing', created_at: undefined });
+  assert.deepEqual(await runCli(dataDir, ['content-filter', 'list']), { patterns: [pattern], filter_enabled: true });
+  await assert.rejects(runCli(dataDir, ['content-filter', 'add', '(a+)+$']), /ERR_INVALID_REQUEST: pattern: .*nested repetition/);
+  assert.deepEqual(await runCli(dataDir, ['content-filter', 'remove', pattern.id]), { removed: pattern.id });
+  await assert.rejects(runCli(dataDir, ['content-filter', 'remove', pattern.id]), /ERR_NOT_FOUND/);
+});
+
 test('a command that fails exits non-zero, says why and changes nothing', async () => {
   await assert.rejects(runCli(dataDir, ['dnd', 'add', '9876543213', 'not-a-number']), /ERR_INVALID_MOBILE/);
   assert.deepEqual(await runCli(dataDir, ['dnd', 'add', '9876543213']), { added: 1 });

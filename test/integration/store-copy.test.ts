@@ -21,7 +21,7 @@ import { bulk, promotional, sandbox, transactional } from '../dialects/native-v1
 
 const bin = join(import.meta.dirname, '..', '..', 'bin', 'dakiya.js');
 const copiedTables = ['operator_tokens', 'accounts', 'api_keys', 'routes', 'balances', 'ledger', 'sender_ids', 'templates', 'dnd', 'batches', 'messages', 'idempotency_keys', 'settings', 'message_parts', 'early_receipts', 'connectors', 'smpp_users', 'smpp_bind_failures', 'smpp_receipts', 'smpp_parts',
-  'events', 'webhook_endpoints', 'event_cursors', 'webhook_deliveries', 'webhook_attempts', 'otp_sessions', 'otp_channels', 'otp_policies', 'otp_counters', 'otp_prefixes'];
+  'events', 'webhook_endpoints', 'event_cursors', 'webhook_deliveries', 'webhook_attempts', 'otp_sessions', 'otp_channels', 'otp_policies', 'otp_counters', 'otp_prefixes', 'campaigns', 'content_patterns'];
 
 /** Runs the CLI on a data dir with no DAKIYA_STORE_URL (unless `env` gives one), so the store is the SQLite file. */
 function dakiya(dataDir: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -81,7 +81,7 @@ let target: Gateway;
 let targetUrl: string;
 let copy: any;
 const ids = {} as Record<'delivered' | 'failed' | 'scheduled' | 'retrying' | 'submitted' | 'idempotent', string>;
-const seen = {} as { routes: Res; balances: Res; ledger: Res; delivered: Res; batch: Res; idempotent: Res; events: Res; batchId: string; otpChannels: Res; otpPolicy: Res };
+const seen = {} as { contentPatterns: Res; routes: Res; balances: Res; ledger: Res; delivered: Res; batch: Res; idempotent: Res; events: Res; batchId: string; otpChannels: Res; otpPolicy: Res };
 /** A pending OTP session started with a test key (whose answer shows the code) before the copy. */
 const otp = {} as { testKey: string; sessionId: string; code: string };
 const idempotencyKey = { 'idempotency-key': 'order-42' };
@@ -123,6 +123,8 @@ before(async () => {
   assert.equal(session.status, 200, session.raw);
   otp.sessionId = session.body.session_id;
   otp.code = session.body.otp;
+  // A content pattern the operator stored at run time.
+  assert.equal((await old.admin('POST', '/content-filter/patterns', { pattern: 'copied-scam\\.example', description: 'stored before the copy' })).status, 201);
 
   // Finished, refunded, retrying (QUEUED with its next attempt two seconds away on the stopped
   // clock), awaiting a receipt, and scheduled: the states a copy must carry over.
@@ -141,6 +143,7 @@ before(async () => {
   seen.idempotent = await old.api('GET', `/v1/messages/${ids.idempotent}`);
   seen.otpChannels = await old.admin('GET', `/accounts/${source.account.id}/otp-channels`);
   seen.otpPolicy = await old.admin('GET', `/accounts/${source.account.id}/otp-policy`);
+  seen.contentPatterns = await old.admin('GET', '/content-filter/patterns');
   await source.gateway.stop();
 
   targetUrl = await freshSchemaUrl();
@@ -242,6 +245,13 @@ test('still refuses promotional messages to a number on the DND registry', async
   const res = await now.api('POST', '/v1/sms/send', promotional('Priya', '9800000001'));
   assert.equal(res.status, 422);
   assert.equal(res.body.error_code, 'ERR_DND_SUBSCRIBER');
+});
+
+test('keeps the stored content patterns, which still block matching sends', async () => {
+  assert.deepEqual((await now.admin('GET', '/content-filter/patterns')).body, seen.contentPatterns.body);
+  const res = await now.api('POST', '/v1/sms/send', transactional('see copied-scam.example'));
+  assert.equal(res.status, 422);
+  assert.equal(res.body.error_code, 'ERR_CONTENT_BLOCKED');
 });
 
 test('keeps a submitted message waiting for its receipt', async () => {

@@ -1,5 +1,5 @@
 // The admin API (/admin/v1): the operator's accounts, keys, routes, credits, senders, templates,
-// DND, upstream connectors and SMPP users, behind the operator token. Errors use the native error body.
+// DND, upstream connectors, SMPP users and content filter patterns, behind the operator token. Errors use the native error body.
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { DakiyaError } from '../../domain/errors.ts';
@@ -14,6 +14,7 @@ import {
 import { renderEndpoint } from '../dialects/native-v1/native-webhook-render.ts';
 import { connectorJson, connectorViewJson } from './connector-json.ts';
 import { smppUserJson } from './smpp-user-json.ts';
+import { adminContentFilterRoutes } from './admin-content-filter-routes.ts';
 
 /** camelCase domain objects → snake_case JSON, the API's convention. */
 export function snake(value: unknown): unknown {
@@ -182,5 +183,7 @@ export function adminApi(ctx: HttpContext) {
 
     api.post('/dnd', { schema: { body: DndNumbers } }, async (request) => admin.addDnd(request.body.numbers));
     api.post('/dnd/remove', { schema: { body: DndNumbers } }, async (request) => admin.removeDnd(request.body.numbers));
+
+    adminContentFilterRoutes(app, ctx);
   };
 }

@@ -125,3 +125,12 @@ export const PutOtpPolicy = Type.Object({
   allowed_countries: Type.Optional(Type.Array(Type.String({ maxLength: 2 }), { maxItems: 300 })),
   daily_budget: Type.Optional(Type.Integer({ minimum: 0 })),
 }, { additionalProperties: false });
+
+// Lengths and shapes are the service's to judge (storedPatternProblem), so every refusal of a
+// pattern carries the same message on the API and the CLI.
+export const AddContentPattern = Type.Object({
+  pattern: Type.String(),
+  description: Type.Optional(Type.String()),
+}, { additionalProperties: false });
+
+export const ContentPatternId = Type.Object({ id: Type.String({ maxLength: 100 }) });

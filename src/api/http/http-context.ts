@@ -8,6 +8,7 @@ import type { Metrics } from '../../observability/metrics.ts';
 import type { AdminService } from '../../services/admin-service.ts';
 import type { AuthService, Principal } from '../../services/auth-service.ts';
 import type { ConnectorService } from '../../services/connector-service.ts';
+import type { ContentFilterAdminService } from '../../services/content-filter-admin-service.ts';
 import type { OtpAdminService } from '../../services/otp-admin-service.ts';
 import type { OtpService } from '../../services/otp-service.ts';
 import type { ReportService } from '../../services/report-service.ts';
@@ -33,8 +34,14 @@ export interface HttpContext {
   webhooks: WebhookService;
   otp: OtpService;
   otpAdmin: OtpAdminService;
+  contentFilterAdmin: ContentFilterAdminService;
   auth: AuthService;
   metrics: Metrics;
+  /**
+   * An onRequest hook admitting large requests (all, or those `isLarge` picks) through the server's
+   * one bulk gate: at most bulk.maxConcurrent of them, from every dialect together, are read at once.
+   */
+  admitBulk: (isLarge?: (request: FastifyRequest) => boolean) => (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
   /** onRequest hook: API key → principal, then the key's rate limit. */
   authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
   /** Any thrown value → a catalogue error; unexpected ones are logged with the request id. */

@@ -9,12 +9,14 @@ import { nativeErrorBody } from '../dialects/native-v1/native-errors.ts';
 import { nativeV1 } from '../dialects/native-v1/native-routes.ts';
 import { smsHandover } from '../dialects/sms-handover/handover-routes.ts';
 import { jsonApi } from '../dialects/json-api/json-api-routes.ts';
+import { techtoHttp } from '../dialects/techto-http/techto-routes.ts';
+import { admitThrough, ConcurrencyGate } from './concurrency-gate.ts';
 import { bearerOrQueryToken } from './credentials.ts';
 import type { HttpContext } from './http-context.ts';
 import { toDakiyaError } from './http-errors.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 
-export interface HttpServerDeps extends Omit<HttpContext, 'authenticate' | 'classify'> {
+export interface HttpServerDeps extends Omit<HttpContext, 'authenticate' | 'classify' | 'admitBulk'> {
   logger: Logger;
   clock: Clock;
   /** Readiness: false while starting or draining, or while the database does not answer. */
@@ -56,8 +58,10 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
   app.removeContentTypeParser('text/plain');
 
   const { limiter } = deps;
+  const bulkGate = new ConcurrencyGate(config.bulk.maxConcurrent);
   const ctx: HttpContext = {
     ...deps,
+    admitBulk: (isLarge) => admitThrough(bulkGate, isLarge),
     async authenticate(request, reply) {
       if (!deps.ready()) throw new DakiyaError('ERR_SERVICE_UNAVAILABLE', deps.notReadyReason?.(), { retry_after: notReadyRetryAfterSeconds });
       const principal = await deps.auth.authenticate(bearerOrQueryToken(request.headers, request.query), request.ip);
@@ -98,6 +102,7 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
     await app.register(nativeV1(ctx), { prefix: '/v1' });
     await app.register(smsHandover(ctx));
     await app.register(jsonApi(ctx), { prefix: '/json-api' });
+    await app.register(techtoHttp(ctx), { prefix: '/http-api' });
     await app.register(adminApi(ctx), { prefix: '/admin/v1' });
   }
   // Outside /v1 and /admin/v1 too, errors wear the native body (with error_message) the docs promise.

@@ -173,6 +173,7 @@ function encode(request: AcceptRequest): Record<string, unknown> {
         accepted_recipients: batch.acceptedRecipients, created_at: batch.createdAt, scheduled_at: batch.scheduledAt,
       },
     }),
+    ...(request.campaign !== undefined && { campaign: request.campaign, message_count: messages.length }),
     ...(idempotency && {
       idempotency_key: idempotency.key,
       request_hash: idempotency.response.requestHash,

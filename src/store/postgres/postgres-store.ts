@@ -12,7 +12,9 @@ import {
   toAccount, toApiKey, toLedgerEntry, toMessage, toRoute, toSender, toTemplate,
   type SmppReceiptRow, type SmppUserRow, toSmppReceipt, toStoredSmppUser,
 } from '../store-rows.ts';
+import { type CampaignRow, toCampaign } from '../campaign-rows.ts';
 import type {
+  Campaign,
   AcceptRequest, AcceptResult, AwaitingReceipt, Balance, Batch, ClaimedMessage, Fence, LeaseGrant, LedgerEntry, MessageQuery, ReceiptUpdate, SendingProfile, Store,
   ConnectorStatusRow, SmppPart, SmppReceipt, StoredConnector, StoredResponse, SubmissionOutcome, Transition,
   ClaimedDelivery, DeliveryQuery, DeliveryResult, EventQuery, FanOutOptions, FanOutResult, NewDelivery, StoredEvent, StoredWebhookEndpoint, WebhookAttempt, WebhookDelivery,
@@ -23,6 +25,9 @@ import { PostgresAccept, type PostgresGroupCommitOptions } from './postgres-acce
 import { createPool, migratePostgres, type PostgresOptions, query } from './postgres-database.ts';
 import { PostgresMessageWriter, transaction } from './postgres-message-writer.ts';
 import { PostgresOtpStore } from './postgres-otp-store.ts';
+import { PostgresContentPatternStore } from './postgres-content-pattern-store.ts';
+import type { ContentPattern } from '../../domain/content-pattern.ts';
+import type { AddContentPatternResult } from '../content-pattern-rows.ts';
 import { WorkListener } from './postgres-work-listener.ts';
 
 export interface PostgresStoreOptions extends PostgresOptions {
@@ -36,6 +41,7 @@ export class PostgresStore implements Store {
   #writer: PostgresMessageWriter;
   #events: PostgresEventStore;
   #otp: PostgresOtpStore;
+  #contentPatterns: PostgresContentPatternStore;
   #closed = false;
 
   #work: WorkListener;
@@ -58,6 +64,7 @@ export class PostgresStore implements Store {
     this.#writer = new PostgresMessageWriter(pool);
     this.#events = new PostgresEventStore(pool);
     this.#otp = new PostgresOtpStore(pool);
+    this.#contentPatterns = new PostgresContentPatternStore(pool);
   }
 
   async close(): Promise<void> {
@@ -238,6 +245,9 @@ export class PostgresStore implements Store {
       id: row.id, accountId: row.account_id, routeId: row.route_id, totalRecipients: row.total_recipients,
       acceptedRecipients: row.accepted_recipients, createdAt: row.created_at, scheduledAt: row.scheduled_at, counts,
     };
+  }
+  async listCampaigns(accountId: string, since: number): Promise<Campaign[]> {
+    return (await this.#all<CampaignRow>('SELECT * FROM campaigns WHERE account_id = $1 AND last_shoot_at >= $2 ORDER BY name', accountId, since)).map(toCampaign);
   }
   claimDue(lane: Lane, now: number, limit: number, fence?: Fence): Promise<ClaimedMessage[]> {
     return this.#writer.claimDue(lane, now, limit, fence);
@@ -430,6 +440,11 @@ export class PostgresStore implements Store {
   removeOtpChannel(accountId: string, channelId: string): Promise<boolean> { return this.#otp.removeOtpChannel(accountId, channelId); }
   getOtpPolicy(accountId: string): Promise<OtpPolicy | undefined> { return this.#otp.getOtpPolicy(accountId); }
   saveOtpPolicy(policy: OtpPolicy): Promise<void> { return this.#otp.saveOtpPolicy(policy); }
+
+  // the operator's content patterns (postgres-content-pattern-store.ts)
+  listContentPatterns(): Promise<ContentPattern[]> { return this.#contentPatterns.list(); }
+  addContentPattern(pattern: ContentPattern, max: number): Promise<AddContentPatternResult> { return this.#contentPatterns.add(pattern, max); }
+  removeContentPattern(id: string): Promise<boolean> { return this.#contentPatterns.remove(id); }
 
   async ensureSetting(key: string, value: string): Promise<string> {
     await this.#run('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', key, value);

@@ -6,6 +6,8 @@ import * as smpp from './migrations/0002-smpp.ts';
 import * as smppServer from './migrations/0003-smpp-server.ts';
 import * as eventsWebhooks from './migrations/0004-events-webhooks.ts';
 import * as otp from './migrations/0005-otp.ts';
+import * as campaigns from './migrations/0006-campaigns.ts';
+import * as contentFilter from './migrations/0007-content-filter.ts';
 
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
@@ -13,6 +15,8 @@ const migrations: Record<string, Migration> = {
   '0003-smpp-server': smppServer,
   '0004-events-webhooks': eventsWebhooks,
   '0005-otp': otp,
+  '0006-campaigns': campaigns,
+  '0007-content-filter': contentFilter,
 };
 
 export interface SqliteOptions {

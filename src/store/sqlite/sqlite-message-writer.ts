@@ -56,6 +56,8 @@ export class SqliteMessageWriter {
       balance: db.prepare<[string, string], { balance: number }>('SELECT balance FROM balances WHERE account_id = ? AND route_id = ?'),
       ledger: db.prepare('INSERT INTO ledger (account_id, route_id, amount, kind, message_id, batch_id, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
       batch: db.prepare('INSERT INTO batches (id, account_id, route_id, total_recipients, accepted_recipients, created_at, scheduled_at, open) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+      campaign: db.prepare(`INSERT INTO campaigns (account_id, name, shoots, messages, created_at, last_shoot_at) VALUES (?, ?, 1, ?, ?, ?)
+        ON CONFLICT (account_id, name) DO UPDATE SET shoots = shoots + 1, messages = messages + excluded.messages, last_shoot_at = max(last_shoot_at, excluded.last_shoot_at)`),
       claim: db.prepare<[string, number, number], ClaimRow>(
         `UPDATE messages SET status = 'DISPATCHING', attempts = attempts + 1 WHERE rowid IN (
            SELECT rowid FROM messages WHERE lane = ? AND status IN ('QUEUED', 'SCHEDULED') AND due_at <= ? ORDER BY due_at LIMIT ?
@@ -153,6 +155,7 @@ export class SqliteMessageWriter {
       pushMessage(params, messages[i]!);
       s.insertOne.run(params);
     }
+    if (request.campaign !== undefined) s.campaign.run(accountId, request.campaign, messages.length, now, now);
     if (idempotency) {
       const r = idempotency.response;
       s.saveIdempotency.run(accountId, idempotency.key, r.requestHash, r.statusCode, r.body, now);

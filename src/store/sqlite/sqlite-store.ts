@@ -7,12 +7,16 @@ import type { OtpChannelDefinition, OtpChannelName, OtpPolicy, OtpSession } from
 import type { Route } from '../../domain/route.ts';
 import { afterBindFailure, type BindLockoutRule, type SmppUser, type StoredSmppUser } from '../../domain/smpp-user.ts';
 import type {
+  Campaign,
   AcceptRequest, AcceptResult, AwaitingReceipt, ClaimedMessage, Balance, Batch, Fence, LeaseGrant, LedgerEntry, MessageQuery, ReceiptUpdate, SendingProfile, Store,
   ConnectorStatusRow, SmppPart, SmppReceipt, StoredConnector, StoredResponse, SubmissionOutcome, Transition,
   ClaimedDelivery, DeliveryQuery, DeliveryResult, EventQuery, FanOutOptions, FanOutResult, NewDelivery, StoredEvent, StoredWebhookEndpoint, WebhookAttempt, WebhookDelivery, OtpCheckOptions, OtpCheckOutcome, OtpGuardSpec, OtpResendResult, OtpStartResult,
 } from '../store.ts';
 import { SqliteEventStore } from './sqlite-event-store.ts';
 import { SqliteOtpStore } from './sqlite-otp-store.ts';
+import { SqliteContentPatternStore } from './sqlite-content-pattern-store.ts';
+import type { ContentPattern } from '../../domain/content-pattern.ts';
+import type { AddContentPatternResult } from '../content-pattern-rows.ts';
 import { openSqlite, type SqliteOptions } from './sqlite-database.ts';
 import type { GroupCommitOptions } from './sqlite-group-commit.ts';
 import { SqliteMessageWriter } from './sqlite-message-writer.ts';
@@ -21,6 +25,7 @@ import {
   toAccount, toApiKey, toLedgerEntry, toMessage, toRoute, toSender, toTemplate,
   type SmppReceiptRow, type SmppUserRow, toSmppReceipt, toStoredSmppUser,
 } from '../store-rows.ts';
+import { type CampaignRow, toCampaign } from '../campaign-rows.ts';
 
 export interface SqliteStoreOptions extends SqliteOptions {
   groupCommit: GroupCommitOptions;
@@ -32,6 +37,7 @@ export class SqliteStore implements Store {
   #writer: SqliteMessageWriter;
   #events: SqliteEventStore;
   #otp: SqliteOtpStore;
+  #contentPatterns: SqliteContentPatternStore;
 
   static async open(options: SqliteStoreOptions): Promise<SqliteStore> {
     return new SqliteStore(await openSqlite(options), options.groupCommit);
@@ -42,6 +48,7 @@ export class SqliteStore implements Store {
     this.#writer = new SqliteMessageWriter(db, groupCommit);
     this.#events = new SqliteEventStore(db);
     this.#otp = new SqliteOtpStore(db, groupCommit, (request) => this.#writer.acceptInTransaction(request));
+    this.#contentPatterns = new SqliteContentPatternStore(db);
   }
 
   async close(): Promise<void> {
@@ -220,6 +227,9 @@ export class SqliteStore implements Store {
       id: row.id, accountId: row.account_id, routeId: row.route_id, totalRecipients: row.total_recipients,
       acceptedRecipients: row.accepted_recipients, createdAt: row.created_at, scheduledAt: row.scheduled_at, counts,
     };
+  }
+  async listCampaigns(accountId: string, since: number): Promise<Campaign[]> {
+    return this.#all<CampaignRow>('SELECT * FROM campaigns WHERE account_id = ? AND last_shoot_at >= ? ORDER BY name', accountId, since).map(toCampaign);
   }
   async claimDue(lane: Lane, now: number, limit: number, fence?: Fence): Promise<ClaimedMessage[]> {
     return this.#writer.claimDue(lane, now, limit, fence);
@@ -402,6 +412,11 @@ export class SqliteStore implements Store {
   async removeOtpChannel(accountId: string, channelId: string): Promise<boolean> { return this.#otp.removeOtpChannel(accountId, channelId); }
   async getOtpPolicy(accountId: string): Promise<OtpPolicy | undefined> { return this.#otp.getOtpPolicy(accountId); }
   async saveOtpPolicy(policy: OtpPolicy): Promise<void> { this.#otp.saveOtpPolicy(policy); }
+
+  // the operator's content patterns (sqlite-content-pattern-store.ts)
+  async listContentPatterns(): Promise<ContentPattern[]> { return this.#contentPatterns.list(); }
+  async addContentPattern(pattern: ContentPattern, max: number): Promise<AddContentPatternResult> { return this.#contentPatterns.add(pattern, max); }
+  async removeContentPattern(id: string): Promise<boolean> { return this.#contentPatterns.remove(id); }
 
   async ensureSetting(key: string, value: string): Promise<string> {
     this.#run('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING', key, value);

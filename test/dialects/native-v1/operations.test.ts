@@ -112,7 +112,7 @@ describe('while the gateway is not ready (starting or draining)', () => {
     const { core, logger } = t.gateway;
     const config = t.config;
     app = await buildHttpServer({
-      config, logger, clock: core.clock, metrics: new Metrics(), admin: core.admin, connectors: core.connectors, smppUsers: core.smppUsers, webhooks: core.webhooks, otp: t.gateway.otp, otpAdmin: core.otpAdmin, auth: core.auth, ready: () => false,
+      config, logger, clock: core.clock, metrics: new Metrics(), admin: core.admin, connectors: core.connectors, smppUsers: core.smppUsers, webhooks: core.webhooks, otp: t.gateway.otp, otpAdmin: core.otpAdmin, contentFilterAdmin: core.contentFilterAdmin, auth: core.auth, ready: () => false,
       reports: new ReportService(core.store), limiter: new LocalRateLimiter(core.clock), api: true,
       send: new SendService({
         store: core.store, profiles: core.profiles, clock: core.clock, ids: core.ids,

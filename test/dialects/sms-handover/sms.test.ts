@@ -314,7 +314,7 @@ describe('SMS Handover SMS endpoints (seed 002)', () => {
       [`/smsapi/index?${query({ ...base, dlr_url: 'ftp://example.com/dlr' })}`, 422, 'CALLBACK URL NOT ALLOWED'],
       [`/smsapi/index?${query({ ...base, key: poor.apiKey, contacts: '919765612360,919801212360' })}`, 402, 'INSUFFICIENT BALANCE'],
       [`/smsapi/dlr?key=${key}`, 400, 'MISSING SMS SHOOT ID'],
-      [`/smsapi/campaigns?key=${key}&days=365`, 400, 'INVALID DAYS'],
+      [`/smsapi/campaigns?key=${key}&days=3651`, 400, 'INVALID DAYS'],
       [`/smsapi/indexx?${query(base)}`, 404, 'UNKNOWN ENDPOINT'],
       ['/smsapi', 404, 'UNKNOWN ENDPOINT'],
     ];

@@ -1,9 +1,9 @@
 // The content filter's rules on their own: operator patterns, the identical-content velocity rule
-// and the bound on the memory its counter holds.
+// and the bound on the memory its counter holds; stored patterns beside the config file's.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DakiyaError } from '../../../src/domain/errors.ts';
-import { ContentFilter, contentKey, contentPatternProblem } from '../../../src/services/content-filter.ts';
+import { ContentFilter, contentKey, contentPatternProblem, storedPatternProblem } from '../../../src/services/content-filter.ts';
 
 const settings = { enabled: true, patterns: [] as string[], identicalContentMax: 0, identicalContentWindowSeconds: 60 };
 
@@ -83,4 +83,39 @@ test('keeps at most maxEntries counters, dropping the least recently used', () =
   assert.equal(filter.size, 100);
   assert.equal(filter.fits('acc', contentKey('text 999'), 1, 0), false, 'recent entries are kept');
   assert.equal(filter.fits('acc', first, 1, 0), true, 'old entries were evicted');
+});
+
+test('blocks a text matching a stored pattern as well as the config file\'s', () => {
+  const filter = new ContentFilter({ ...settings, patterns: ['lottery'] });
+  assert.deepEqual(filter.useStored(['phish\\.example']), []);
+  assert.equal(blockedBy(filter, 'Verify at PHISH.example/login'), 'pattern');
+  assert.equal(blockedBy(filter, 'You won the lottery'), 'pattern');
+  assert.equal(blockedBy(filter, 'Verify at phish-example'), undefined);
+});
+
+test('replaces the stored patterns on each refresh, so a removed one blocks no more', () => {
+  const filter = new ContentFilter(settings);
+  filter.useStored(['alpha', 'beta']);
+  filter.useStored(['beta']);
+  assert.equal(blockedBy(filter, 'alpha'), undefined);
+  assert.equal(blockedBy(filter, 'beta'), 'pattern');
+});
+
+test('leaves out and answers a stored pattern that fails today\'s rules, applying the others', () => {
+  const filter = new ContentFilter(settings);
+  assert.deepEqual(filter.useStored(['(a+)+$', 'gamma']), ['(a+)+$']);
+  assert.equal(blockedBy(filter, 'gamma'), 'pattern');
+  assert.equal(blockedBy(filter, 'aaaa'), undefined);
+});
+
+test('blocks nothing by a stored pattern when the filter is disabled', () => {
+  const filter = new ContentFilter({ ...settings, enabled: false });
+  filter.useStored(['delta']);
+  assert.equal(blockedBy(filter, 'delta'), undefined);
+});
+
+test('refuses to store a pattern that matches the empty string, and so every text', () => {
+  for (const p of ['a*', 'x|', '(?:)', '^']) assert.match(storedPatternProblem(p) ?? '', /every text/, p);
+  assert.equal(storedPatternProblem('free\\s+money'), undefined);
+  assert.equal(storedPatternProblem('(a+)+$'), contentPatternProblem('(a+)+$'));
 });

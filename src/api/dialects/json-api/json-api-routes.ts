@@ -2,11 +2,11 @@
 // `apiKey` header. Thin: the seed's body in, one send-service call, the seed's envelope out; every
 // error in the same envelope with the catalogue's status.
 import { createHash } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { DakiyaError } from '../../../domain/errors.ts';
 import type { Prepared } from '../../../services/send-service.ts';
 import { canonicalJson } from '../../http/canonical-json.ts';
-import { ConcurrencyGate } from '../../http/concurrency-gate.ts';
+import { bodyOver } from '../../http/concurrency-gate.ts';
 import type { HttpContext } from '../../http/http-context.ts';
 import { idempotencyKey } from '../../http/idempotency-key.ts';
 import { caller } from '../../http/request-caller.ts';
@@ -33,13 +33,7 @@ export function jsonApi(ctx: HttpContext) {
 
     // A `to` list may be as long as a native bulk request, so a body over the ordinary limit waits
     // for a slot as /v1/sms/bulk does (before it is read).
-    const bulkGate = new ConcurrencyGate(ctx.config.bulk.maxConcurrent);
-    const admitLarge = async (request: FastifyRequest, reply: FastifyReply) => {
-      const length = Number(request.headers['content-length'] ?? Number.NaN);
-      if (length <= ctx.config.server.bodyLimitBytes) return;
-      const release = await bulkGate.acquire();
-      reply.raw.once('finish', release).once('close', release);
-    };
+    const admitLarge = ctx.admitBulk(bodyOver(ctx.config.server.bodyLimitBytes));
 
     app.post('/sms', { bodyLimit: ctx.config.server.bulkBodyLimitBytes, onRequest: [jsonApiAuthenticate(ctx), admitLarge] }, async (request, reply) => {
       const { request: input, unicode, flash } = parseSmsBody(request.body);

@@ -6,7 +6,6 @@ import type { Static } from 'typebox';
 import { DakiyaError } from '../../../domain/errors.ts';
 import type { Caller, SendRequest } from '../../../services/send-service.ts';
 import { canonicalJson } from '../../http/canonical-json.ts';
-import { ConcurrencyGate } from '../../http/concurrency-gate.ts';
 import type { HttpContext } from '../../http/http-context.ts';
 import { idempotencyKey } from '../../http/idempotency-key.ts';
 import { caller } from '../../http/request-caller.ts';
@@ -43,11 +42,7 @@ export function nativeV1(ctx: HttpContext) {
       });
     }
 
-    const bulkGate = new ConcurrencyGate(ctx.config.bulk.maxConcurrent);
-    const admitBulk = async (_request: FastifyRequest, reply: FastifyReply) => {
-      const release = await bulkGate.acquire();
-      reply.raw.once('finish', release).once('close', release);
-    };
+    const admitBulk = ctx.admitBulk();
 
     api.post('/sms/bulk', { schema: { body: BulkBody }, bodyLimit: ctx.config.server.bulkBodyLimitBytes, onRequest: admitBulk }, async (request, reply) => {
       const body = request.body;

@@ -6,7 +6,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DakiyaError } from '../../../domain/errors.ts';
 import type { HttpContext } from '../../http/http-context.ts';
-import { optionalParameter } from './handover-params.ts';
+import { optionalParameter } from '../../http/form-params.ts';
 
 /** `keyOf` finds the key: the `key` parameter, or for /miscapi/<key>/… the path. */
 export function handoverAuthenticate(ctx: HttpContext, keyOf: (request: FastifyRequest) => string | undefined = (request) => optionalParameter(request, 'key')) {

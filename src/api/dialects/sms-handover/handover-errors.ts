@@ -3,7 +3,17 @@
 // `satisfies Record<ErrorCode, …>` makes a new code fail to compile until it is mapped here;
 // docs/reference/dialects/sms-handover.md lists this table and a test keeps the two equal.
 import type { DakiyaError, ErrorCode } from '../../../domain/errors.ts';
-import { parameterLabel } from './handover-params.ts';
+
+/** What the seed calls each parameter in its error messages ("MISSING CHANNEL ID"). */
+const labels: Readonly<Record<string, string>> = {
+  key: 'API KEY', channel_id: 'CHANNEL ID', mobile: 'MOBILE', reference: 'REFERENCE', otp: 'OTP', body: 'REQUEST BODY',
+  contacts: 'CONTACTS', senderid: 'SENDER ID', msg: 'MESSAGE', routeid: 'ROUTE ID', bulk_campaign: 'BULK CAMPAIGN',
+  dlr_url: 'DLR URL', time: 'SCHEDULE TIME', sms_shoot_id: 'SMS SHOOT ID',
+};
+
+function parameterLabel(name: string): string {
+  return labels[name] ?? name.replaceAll('_', ' ').toUpperCase();
+}
 
 export const handoverMessages = {
   ERR_INVALID_REQUEST: 'INVALID REQUEST',

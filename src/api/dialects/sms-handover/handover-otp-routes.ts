@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { OtpCheckOutcome } from '../../../store/store.ts';
 import type { HttpContext } from '../../http/http-context.ts';
 import { caller } from '../../http/request-caller.ts';
-import { requiredParameter } from './handover-params.ts';
+import { requiredParameter } from '../../http/form-params.ts';
 
 type CheckResult = Extract<OtpCheckOutcome, { kind: 'checked' }>['result'];
 

@@ -8,13 +8,13 @@ import { publicStatus, type Message } from '../../../domain/message.ts';
 import type { HttpContext } from '../../http/http-context.ts';
 import { caller } from '../../http/request-caller.ts';
 import { handoverMessages } from './handover-errors.ts';
-import { optionalParameter, requiredParameter } from './handover-params.ts';
+import { optionalParameter, requiredParameter } from '../../http/form-params.ts';
 import { campaignOf, campaignPrefix } from './handover-sms-request.ts';
-import { istTime } from './handover-time.ts';
+import { istTime } from '../../http/ist-time.ts';
 
-/** How far back GET /smsapi/campaigns looks without `days`, and the most it may look. */
+/** How far back GET /smsapi/campaigns looks without `days`, and the most it may look (ten years). */
 const defaultDays = 30;
-const maxDays = 90;
+const maxDays = 3650;
 
 export function handoverReportRoutes(app: FastifyInstance, ctx: HttpContext): void {
   const clock = ctx.clock;
@@ -70,23 +70,13 @@ export function handoverReportRoutes(app: FastifyInstance, ctx: HttpContext): vo
         };
       }
       const daysText = optionalParameter(request, 'days') ?? String(defaultDays);
-      const days = /^\d{1,3}$/.test(daysText) ? Number(daysText) : 0;
+      const days = /^\d{1,4}$/.test(daysText) ? Number(daysText) : 0;
       if (days < 1 || days > maxDays) throw new DakiyaError('ERR_INVALID_REQUEST', `days must be 1-${maxDays}`, { field: 'days', problem: 'invalid' });
-      const since = clock.now() - days * 86_400_000;
-      const campaigns = new Map<string, { shoots: Set<string>; count: number; last: number }>();
-      await scan((after) => ctx.reports.messages(accountId, { since, limit: 1000, ...(after !== undefined && { after }) }), (m) => {
-        if (m.correlationId === null || !m.correlationId.startsWith(campaignPrefix)) return;
-        const name = m.correlationId.slice(campaignPrefix.length);
-        const entry = campaigns.get(name) ?? { shoots: new Set<string>(), count: 0, last: 0 };
-        entry.shoots.add(m.batchId ?? m.id);
-        entry.count++;
-        entry.last = Math.max(entry.last, m.createdAt);
-        campaigns.set(name, entry);
-      });
+      const campaigns = await ctx.reports.campaigns(accountId, clock.now() - days * 86_400_000);
       return {
         result: 'success',
-        campaigns: [...campaigns].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }))
-          .map(([campaign, c]) => ({ campaign, shoots: String(c.shoots.size), messages: String(c.count), last_shoot: istTime(c.last, false) })),
+        campaigns: campaigns.sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }))
+          .map((c) => ({ campaign: c.name, shoots: String(c.shoots), messages: String(c.messages), last_shoot: istTime(c.lastShootAt, false) })),
       };
     },
   });

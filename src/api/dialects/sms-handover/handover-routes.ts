@@ -8,7 +8,7 @@ import { handoverAuthenticate } from './handover-auth.ts';
 import { handoverBalanceRoutes } from './handover-balance-routes.ts';
 import { handoverErrorBody } from './handover-errors.ts';
 import { handoverOtpRoutes } from './handover-otp-routes.ts';
-import { registerFormParser } from './handover-params.ts';
+import { registerFormParser } from '../../http/form-params.ts';
 import { handoverReportRoutes } from './handover-report-routes.ts';
 import { handoverSmsRoutes } from './handover-sms-routes.ts';
 

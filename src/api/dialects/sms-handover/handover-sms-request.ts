@@ -6,7 +6,7 @@ import { DakiyaError } from '../../../domain/errors.ts';
 import type { MessageCategory } from '../../../domain/message.ts';
 import type { Route } from '../../../domain/route.ts';
 import type { Recipient, SendRequest } from '../../../services/send-service.ts';
-import { optionalParameter, requiredParameter, structuredParameter } from './handover-params.ts';
+import { optionalParameter, requiredParameter, structuredParameter } from '../../http/form-params.ts';
 
 /** The seed: "Must be limited to 720 characters". */
 export const maxTextLength = 720;
@@ -59,6 +59,7 @@ export async function toSendRequest(request: FastifyRequest, context: SmsRequest
     // The seed has no template id: the text picks the account's registered DLT template itself.
     detectTemplate: true,
     ...types[type as keyof typeof types],
+    campaign,
     correlationId: `${campaignPrefix}${campaign}`,
     ...(route !== undefined && { route }),
     ...(scheduleAt !== undefined && { scheduleAt }),

@@ -1,10 +1,10 @@
 // The seed 002 send endpoint, GET|POST /smsapi/index. A request to one contact is a single send (its
 // message on the single-send lane, as /v1/sms/send's); more contacts are one bulk send. The answer's
 // sms_shoot_id is what the delivery report is pulled by: the message id or the batch id.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Route } from '../../../domain/route.ts';
 import type { Prepared } from '../../../services/send-service.ts';
-import { ConcurrencyGate } from '../../http/concurrency-gate.ts';
+import { bodyOver } from '../../http/concurrency-gate.ts';
 import type { HttpContext } from '../../http/http-context.ts';
 import { caller } from '../../http/request-caller.ts';
 import { toSendRequest } from './handover-sms-request.ts';
@@ -16,12 +16,7 @@ export function handoverSmsRoutes(app: FastifyInstance, ctx: HttpContext): void 
   const clock = ctx.clock;
   const routes = (): Promise<readonly Route[]> => ctx.admin.listRoutes();
   // Like /v1/sms/bulk: at most bulk.maxConcurrent big bodies are read and validated at once.
-  const gate = new ConcurrencyGate(ctx.config.bulk.maxConcurrent);
-  const admitBulk = async (request: FastifyRequest, reply: FastifyReply) => {
-    if (Number(request.headers['content-length'] ?? 0) <= bulkBodyBytes && request.headers['transfer-encoding'] === undefined) return;
-    const release = await gate.acquire();
-    reply.raw.once('finish', release).once('close', release);
-  };
+  const admitBulk = ctx.admitBulk(bodyOver(bulkBodyBytes));
 
   app.route({
     // A GET here sends SMS (the seed's choice): no automatic HEAD twin that would send too.

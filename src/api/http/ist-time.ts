@@ -1,5 +1,5 @@
-// Times as the SMS Handover dialect writes them: India Standard Time, in the seed's own
-// "YYYY-MM-DD H:I" style (the format `time` is given in), with seconds where they matter.
+// Times as the form-style dialects write them (seed 000's and seed 002's APIs): India Standard
+// Time, in seed 002's "YYYY-MM-DD H:I" style, with seconds where they matter.
 const istOffsetMs = 330 * 60_000;
 
 /** "2026-11-22 15:30:05" (or without seconds) in IST; '' for no time. */

@@ -1,21 +1,11 @@
-// How SMS Handover parameters travel (seed 002): in the query string, or in a POST body as form
-// fields or JSON, and a client may mix the two. Each parameter is read once from both places; a
-// parameter given twice is refused, never silently resolved to one of its values.
+// How parameters travel in the form-style dialects (seed 000's and seed 002's APIs): in the query
+// string, or in a POST body as form fields or JSON, and a client may mix the two. Each parameter is
+// read once from both places; a parameter given twice is refused, never silently resolved to one of
+// its values.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { DakiyaError } from '../../../domain/errors.ts';
+import { DakiyaError } from '../../domain/errors.ts';
 
-/** What the seed calls each parameter in its error messages ("MISSING CHANNEL ID"). */
-const labels: Readonly<Record<string, string>> = {
-  key: 'API KEY', channel_id: 'CHANNEL ID', mobile: 'MOBILE', reference: 'REFERENCE', otp: 'OTP', body: 'REQUEST BODY',
-  contacts: 'CONTACTS', senderid: 'SENDER ID', msg: 'MESSAGE', routeid: 'ROUTE ID', bulk_campaign: 'BULK CAMPAIGN',
-  dlr_url: 'DLR URL', time: 'SCHEDULE TIME', sms_shoot_id: 'SMS SHOOT ID',
-};
-
-export function parameterLabel(name: string): string {
-  return labels[name] ?? name.replaceAll('_', ' ').toUpperCase();
-}
-
-/** No parameter of this dialect but the SMS text and its lists is anywhere near this long; longer values are refused unread. */
+/** No parameter but the SMS text and its lists is anywhere near this long; longer values are refused unread. */
 const defaultMaxLength = 200;
 
 /** Form fields as Fastify's query parser gives them: a repeated field becomes an array. */
