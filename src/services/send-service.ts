@@ -350,7 +350,7 @@ export class SendService {
     if (request.scheduleAt !== undefined) {
       // A minute of grace for clients whose clock runs slightly ahead of ours.
       if (!Number.isFinite(request.scheduleAt) || request.scheduleAt < now - 60_000 || request.scheduleAt > now + policy.maxScheduleDays * 86_400_000) {
-        throw new DakiyaError('ERR_INVALID_SCHEDULE', `schedule_at must be in the future and within ${policy.maxScheduleDays} days.`, { field: 'schedule_at' });
+        throw new DakiyaError('ERR_INVALID_SCHEDULE', `The schedule time must be in the future and within ${policy.maxScheduleDays} days.`, { field: 'schedule_at' });
       }
       dueAt = Math.max(now, request.scheduleAt);
     }
@@ -379,7 +379,7 @@ function noneValid(rejected: Rejection[], bulk: boolean): DakiyaError {
   const first = rejected[0]!.error;
   if (!bulk) return first;
   const codes = new Set<ErrorCode>(rejected.map((r) => r.error.code));
-  const list = rejected.map((r) => ({ index: r.index, to: r.to, error_code: r.error.code }));
+  const list = rejected.map((r) => ({ index: r.index, to: r.to, error_code: r.error.code, message: r.error.message }));
   if (codes.size === 1) return new DakiyaError(first.code, first.message, { ...first.details, rejected: list });
   return new DakiyaError('ERR_NO_VALID_RECIPIENTS', undefined, { rejected: list });
 }

@@ -186,8 +186,11 @@ describe('json-api errors', () => {
 
   test('a bulk send none of whose numbers can be sent to: 422, each listed in rejected by its position', async () => {
     const res = await refused(promo(`12345, ${dnd}`), 422, 'ERR_NO_VALID_RECIPIENTS', 'No Valid Recipients');
+    // Each number says why in the service's own words, as in a partly accepted send's `rejected`.
+    const invalid = res.body.rejected[0].error.message as string;
+    assert.match(invalid, /^Not an Indian mobile number/);
     assert.deepEqual(res.body.rejected, [
-      { recipient: '12345', position: 1, error: { code: 'ERR_INVALID_MOBILE', message: errorCatalogue.ERR_INVALID_MOBILE.message } },
+      { recipient: '12345', position: 1, error: { code: 'ERR_INVALID_MOBILE', message: invalid } },
       { recipient: dnd, position: 2, error: { code: 'ERR_DND_SUBSCRIBER', message: errorCatalogue.ERR_DND_SUBSCRIBER.message } },
     ]);
   });

@@ -82,9 +82,18 @@ test('lists a recipient whose variables do not fit the template as rejected and 
   assert.deepEqual(res.body.rejected.map((r: { index: number; error_code: string }) => [r.index, r.error_code]), [[1, 'ERR_DLT_TEMPLATE_MISMATCH']]);
 });
 
+/** Each refused recipient says why in its own words (as a partly accepted bulk's `rejected` does); the rest is compared exactly. */
+function withoutMessages(list: unknown): unknown {
+  assert.ok(Array.isArray(list));
+  return list.map(({ message, ...rest }: { message: unknown }) => {
+    assert.ok(typeof message === 'string' && message.length > 0, JSON.stringify(rest));
+    return rest;
+  });
+}
+
 test('refuses a bulk whose recipients all fail the same way with 422 and that code', async () => {
   const error = await expectRejection(t, { url: '/v1/sms/bulk', body: bulk(['12345', 'abc']) }, 422, 'ERR_INVALID_MOBILE');
-  assert.deepEqual(error.details?.['rejected'], [
+  assert.deepEqual(withoutMessages(error.details?.['rejected']), [
     { index: 0, to: '12345', error_code: 'ERR_INVALID_MOBILE' },
     { index: 1, to: 'abc', error_code: 'ERR_INVALID_MOBILE' },
   ]);
@@ -93,7 +102,7 @@ test('refuses a bulk whose recipients all fail the same way with 422 and that co
 test('refuses a bulk whose recipients all fail for different reasons with 422 ERR_NO_VALID_RECIPIENTS', async () => {
   const body = bulk(['12345', { to: '9876543211', message: 'x'.repeat(31) }]);
   const error = await expectRejection(t, { url: '/v1/sms/bulk', body }, 422, 'ERR_NO_VALID_RECIPIENTS');
-  assert.deepEqual(error.details?.['rejected'], [
+  assert.deepEqual(withoutMessages(error.details?.['rejected']), [
     { index: 0, to: '12345', error_code: 'ERR_INVALID_MOBILE' },
     { index: 1, to: '9876543211', error_code: 'ERR_DLT_TEMPLATE_MISMATCH' },
   ]);

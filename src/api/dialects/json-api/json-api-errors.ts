@@ -117,6 +117,6 @@ export function jsonApiErrorBody(error: DakiyaError): { statusCode: number; body
   };
 }
 
-function rejectedFromDetails(entry: { index: number; to: string; error_code: ErrorCode }): RejectedRecipient {
-  return { recipient: entry.to, position: entry.index + 1, error: { code: entry.error_code, message: errorCatalogue[entry.error_code].message } };
+function rejectedFromDetails(entry: { index: number; to: string; error_code: ErrorCode; message?: string }): RejectedRecipient {
+  return { recipient: entry.to, position: entry.index + 1, error: { code: entry.error_code, message: entry.message ?? errorCatalogue[entry.error_code].message } };
 }

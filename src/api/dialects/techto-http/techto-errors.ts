@@ -169,7 +169,7 @@ export interface TechtoErrorBody {
  */
 export function techtoErrorBody(error: DakiyaError): { statusCode: number; body: TechtoErrorBody } {
   const list = error.details?.['rejected'];
-  const rejected = Array.isArray(list) ? (list as Array<{ to: string; error_code: ErrorCode }>).map((r) => refusedNumber(r.to, r.error_code)) : undefined;
+  const rejected = Array.isArray(list) ? (list as Array<{ to: string; error_code: ErrorCode; message?: string }>).map((r) => refusedNumber(r.to, r.error_code, r.message)) : undefined;
   return {
     statusCode: error.status,
     body: { status: 'error', code: techtoCodes[error.code], message: techtoMessage(error), error: error.code, detail: error.message, ...(rejected && { rejected }) },
