@@ -45,7 +45,7 @@ test('stores a pattern and answers 201 with its row', async () => {
   const { id, pattern, description, created_at } = res.body.pattern;
   assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-/);
   assert.deepEqual({ pattern, description }, { pattern: 'win\\s+a\\s+car', description: 'car prize scam' });
-  assert.equal(typeof created_at, 'number');
+  assert.match(created_at, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
   const list = await t.admin('GET', '/content-filter/patterns');
   assert.equal(list.status, 200);
   assert.equal(list.body.filter_enabled, true);

@@ -9,7 +9,7 @@ import { AddContentPattern, ContentPatternId } from './admin-schemas.ts';
 
 /** A stored pattern as the admin API and the CLI's --json show it. */
 export function contentPatternJson(p: ContentPattern) {
-  return { id: p.id, pattern: p.pattern, description: p.description, created_at: p.createdAt };
+  return { id: p.id, pattern: p.pattern, description: p.description, created_at: new Date(p.createdAt).toISOString() };
 }
 
 export function adminContentFilterRoutes(app: FastifyInstance, ctx: HttpContext): void {
