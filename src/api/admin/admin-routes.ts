@@ -2,7 +2,6 @@
 // DND, upstream connectors, SMPP users and content filter patterns, behind the operator token. Errors use the native error body.
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { DakiyaError } from '../../domain/errors.ts';
 import { bearerOrQueryToken } from '../http/credentials.ts';
 import type { HttpContext } from '../http/http-context.ts';
 import { nativeErrorBody } from '../dialects/native-v1/native-errors.ts';
@@ -15,6 +14,7 @@ import { renderEndpoint } from '../dialects/native-v1/native-webhook-render.ts';
 import { connectorJson, connectorViewJson } from './connector-json.ts';
 import { smppUserJson } from './smpp-user-json.ts';
 import { adminContentFilterRoutes } from './admin-content-filter-routes.ts';
+import { errorReply, noEndpoint } from '../http/error-reply.ts';
 
 /** camelCase domain objects → snake_case JSON, the API's convention. */
 export function snake(value: unknown): unknown {
@@ -29,13 +29,8 @@ export function adminApi(ctx: HttpContext) {
   return async (app: FastifyInstance): Promise<void> => {
     const api = app.withTypeProvider<TypeBoxTypeProvider>();
     const admin = ctx.admin;
-    api.setErrorHandler((error, request, reply) => {
-      const e = ctx.classify(error, request);
-      const { statusCode, body } = nativeErrorBody(e);
-      if (e.details?.['retry_after'] !== undefined) reply.header('retry-after', String(e.details['retry_after']));
-      return reply.code(statusCode).send(body);
-    });
-    api.setNotFoundHandler((request, reply) => reply.code(404).send(nativeErrorBody(new DakiyaError('ERR_NOT_FOUND', `No endpoint ${request.method} ${request.url.split('?')[0]}.`)).body));
+    api.setErrorHandler(errorReply(ctx.classify, nativeErrorBody));
+    api.setNotFoundHandler((request, reply) => reply.code(404).send(nativeErrorBody(noEndpoint(request)).body));
     api.addHook('onRequest', async (request) => ctx.auth.authenticateOperator(bearerOrQueryToken(request.headers, request.query)));
 
     api.get('/connectors', async () => ({ connectors: (await ctx.connectors.list()).map(connectorViewJson) }));

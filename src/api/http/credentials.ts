@@ -12,3 +12,8 @@ export function bearerOrQueryToken(headers: Record<string, string | string[] | u
   }
   return undefined;
 }
+
+/** Whether `?access_token=` was given at all (even empty): a face with its own key parameter then leaves the check to the bearer hook. */
+export function hasQueryToken(query: unknown): boolean {
+  return typeof query === 'object' && query !== null && Object.hasOwn(query, 'access_token');
+}

@@ -15,6 +15,7 @@ import { bearerOrQueryToken } from './credentials.ts';
 import type { HttpContext } from './http-context.ts';
 import { toDakiyaError } from './http-errors.ts';
 import type { RateLimiter } from './rate-limiter.ts';
+import { errorReply, noEndpoint } from './error-reply.ts';
 
 export interface HttpServerDeps extends Omit<HttpContext, 'authenticate' | 'classify' | 'admitBulk'> {
   logger: Logger;
@@ -106,12 +107,7 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
     await app.register(adminApi(ctx), { prefix: '/admin/v1' });
   }
   // Outside /v1 and /admin/v1 too, errors wear the native body (with error_message) the docs promise.
-  app.setNotFoundHandler((request, reply) => reply.code(404).send(nativeErrorBody(new DakiyaError('ERR_NOT_FOUND', `No endpoint ${request.method} ${request.url.split('?')[0]}.`)).body));
-  app.setErrorHandler((error, request, reply) => {
-    const e = ctx.classify(error, request);
-    const { statusCode, body } = nativeErrorBody(e);
-    if (e.details?.['retry_after'] !== undefined) reply.header('retry-after', String(e.details['retry_after']));
-    return reply.code(statusCode).send(body);
-  });
+  app.setNotFoundHandler((request, reply) => reply.code(404).send(nativeErrorBody(noEndpoint(request)).body));
+  app.setErrorHandler(errorReply(ctx.classify, nativeErrorBody));
   return app;
 }

@@ -5,6 +5,7 @@
 // `?access_token=` (which every token-based API accepts) are consulted as they are on /v1.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DakiyaError } from '../../../domain/errors.ts';
+import { hasQueryToken } from '../../http/credentials.ts';
 import type { HttpContext } from '../../http/http-context.ts';
 
 export function jsonApiAuthenticate(ctx: HttpContext) {
@@ -17,13 +18,9 @@ export function jsonApiAuthenticate(ctx: HttpContext) {
       if (key === '') throw new DakiyaError('ERR_UNAUTHORIZED', 'Missing API key: send it in the apiKey header.', { field: 'apiKey', problem: 'missing' });
       if (!/^\S+$/.test(key)) throw new DakiyaError('ERR_UNAUTHORIZED', 'Invalid API key: send exactly one apiKey header holding the key.', { field: 'apiKey' });
       request.headers.authorization = `Bearer ${key}`;
-    } else if (request.headers.authorization === undefined && !hasAccessToken(request.query)) {
+    } else if (request.headers.authorization === undefined && !hasQueryToken(request.query)) {
       throw new DakiyaError('ERR_UNAUTHORIZED', 'Missing API key: send it in the apiKey header.', { field: 'apiKey', problem: 'missing' });
     }
     await ctx.authenticate(request, reply);
   };
-}
-
-function hasAccessToken(query: unknown): boolean {
-  return typeof query === 'object' && query !== null && Object.hasOwn(query, 'access_token');
 }

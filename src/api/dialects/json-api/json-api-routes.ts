@@ -3,7 +3,6 @@
 // error in the same envelope with the catalogue's status.
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { DakiyaError } from '../../../domain/errors.ts';
 import type { Prepared } from '../../../services/send-service.ts';
 import { canonicalJson } from '../../http/canonical-json.ts';
 import { bodyOver } from '../../http/concurrency-gate.ts';
@@ -14,20 +13,16 @@ import { jsonApiAuthenticate } from './json-api-auth.ts';
 import { parseSmsBody, registerJsonApiParser } from './json-api-body.ts';
 import { jsonApiErrorBody } from './json-api-errors.ts';
 import { renderSent } from './json-api-render.ts';
+import { errorReply, noEndpoint } from '../../http/error-reply.ts';
 
 export function jsonApi(ctx: HttpContext) {
   return async (app: FastifyInstance): Promise<void> => {
     registerJsonApiParser(app);
 
-    app.setErrorHandler((error, request, reply) => {
-      const e = ctx.classify(error, request);
-      const { statusCode, body } = jsonApiErrorBody(e);
-      if (e.details?.['retry_after'] !== undefined) reply.header('retry-after', String(e.details['retry_after']));
-      return reply.code(statusCode).send(body);
-    });
+    app.setErrorHandler(errorReply(ctx.classify, jsonApiErrorBody));
     // Unknown paths and methods are a 404 whoever asks: only the real endpoint authenticates.
     app.setNotFoundHandler((request, reply) => {
-      const { statusCode, body } = jsonApiErrorBody(new DakiyaError('ERR_NOT_FOUND', `No endpoint ${request.method} ${request.url.split('?')[0]}.`, { problem: 'no_endpoint' }));
+      const { statusCode, body } = jsonApiErrorBody(noEndpoint(request));
       return reply.code(statusCode).send(body);
     });
 

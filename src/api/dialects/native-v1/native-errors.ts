@@ -55,11 +55,13 @@ export const nativeStatus = {
 /** `{"status":"error","code":<http>,"error_code","message"}`; `error_message` repeats `message` for seed 001's client samples. */
 export function nativeErrorBody(error: DakiyaError): { statusCode: number; body: Record<string, unknown> } {
   const statusCode = nativeStatus[error.code];
+  // `problem` is a hint other dialects word their messages by (error-reply.ts); this body has none.
+  const { problem: _problem, ...details } = error.details ?? {};
   return {
     statusCode,
     body: {
       status: 'error', code: statusCode, error_code: error.code, message: error.message, error_message: error.message,
-      ...(error.details && { details: error.details }),
+      ...(Object.keys(details).length > 0 && { details }),
     },
   };
 }

@@ -16,6 +16,7 @@ import { nativeOtpRoutes } from './native-otp-routes.ts';
 import { nativeWebhookRoutes } from './native-webhook-routes.ts';
 import { renderBalances, renderBatch, renderBulk, renderEstimate, renderMessage, renderSend } from './native-render.ts';
 import { BatchReportQuery, BulkBody, EstimateBody, IdParams, MessageListQuery, SendBody } from './native-schemas.ts';
+import { errorReply, noEndpoint } from '../../http/error-reply.ts';
 
 type Common = Omit<Static<typeof SendBody>, 'to'>;
 
@@ -23,13 +24,8 @@ export function nativeV1(ctx: HttpContext) {
   return async (app: FastifyInstance): Promise<void> => {
     const api = app.withTypeProvider<TypeBoxTypeProvider>();
 
-    api.setErrorHandler((error, request, reply) => {
-      const e = ctx.classify(error, request);
-      const { statusCode, body } = nativeErrorBody(e);
-      if (e.details?.['retry_after'] !== undefined) reply.header('retry-after', String(e.details['retry_after']));
-      return reply.code(statusCode).send(body);
-    });
-    api.setNotFoundHandler((request, reply) => reply.code(404).send(nativeErrorBody(new DakiyaError('ERR_NOT_FOUND', `No endpoint ${request.method} ${request.url.split('?')[0]}.`)).body));
+    api.setErrorHandler(errorReply(ctx.classify, nativeErrorBody));
+    api.setNotFoundHandler((request, reply) => reply.code(404).send(nativeErrorBody(noEndpoint(request)).body));
     api.addHook('onRequest', ctx.authenticate);
 
     // /v1/messages/send is seed 001's channel-neutral spelling of the same send ("channel": "sms",

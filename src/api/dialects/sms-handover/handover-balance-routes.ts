@@ -2,23 +2,18 @@
 // answer is `[{"ROUTE_ID","ROUTE","BALANCE"}]` with every value a string, and errors are the seed's
 // plain-text `ERR: <MESSAGE>` rather than the JSON of the other endpoints.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { DakiyaError } from '../../../domain/errors.ts';
 import type { HttpContext } from '../../http/http-context.ts';
 import { caller } from '../../http/request-caller.ts';
 import { handoverAuthenticate } from './handover-auth.ts';
 import { handoverErrorText } from './handover-errors.ts';
+import { errorReply, noEndpoint } from '../../http/error-reply.ts';
 
 export async function handoverBalanceRoutes(app: FastifyInstance, ctx: HttpContext): Promise<void> {
-  app.setErrorHandler((error, request, reply) => {
-    const e = ctx.classify(error, request);
-    const { statusCode, body } = handoverErrorText(e);
-    if (e.details?.['retry_after'] !== undefined) reply.header('retry-after', String(e.details['retry_after']));
-    return reply.code(statusCode).type('text/plain; charset=utf-8').send(body);
-  });
+  app.setErrorHandler(errorReply(ctx.classify, handoverErrorText, 'text/plain; charset=utf-8'));
 
   // Anything else under /miscapi is unknown, answered in this endpoint's text form.
   const unknown = async (request: FastifyRequest): Promise<never> => {
-    throw new DakiyaError('ERR_NOT_FOUND', `No endpoint ${request.method} ${request.url.split('?')[0]}.`, { problem: 'no_endpoint' });
+    throw noEndpoint(request);
   };
   app.all('/miscapi', unknown);
   app.all('/miscapi/*', unknown);

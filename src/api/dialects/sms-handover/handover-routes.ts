@@ -2,7 +2,6 @@
 // /smsapi/index, /miscapi/<key>/getBalance/true/, /send-otp/index and /verify-otp/index.
 // Thin: parameters in, service calls, the seed's JSON (or, for the balance, its text errors) out.
 import type { FastifyInstance } from 'fastify';
-import { DakiyaError } from '../../../domain/errors.ts';
 import type { HttpContext } from '../../http/http-context.ts';
 import { handoverAuthenticate } from './handover-auth.ts';
 import { handoverBalanceRoutes } from './handover-balance-routes.ts';
@@ -11,6 +10,7 @@ import { handoverOtpRoutes } from './handover-otp-routes.ts';
 import { registerFormParser } from '../../http/form-params.ts';
 import { handoverReportRoutes } from './handover-report-routes.ts';
 import { handoverSmsRoutes } from './handover-sms-routes.ts';
+import { errorReply, noEndpoint } from '../../http/error-reply.ts';
 
 /**
  * The dialect's first path segments. A plugin at the root prefix cannot own a not-found handler
@@ -23,12 +23,7 @@ export function smsHandover(ctx: HttpContext) {
   return async (app: FastifyInstance): Promise<void> => {
     registerFormParser(app, ctx.config.server.bodyLimitBytes);
 
-    app.setErrorHandler((error, request, reply) => {
-      const e = ctx.classify(error, request);
-      const { statusCode, body } = handoverErrorBody(e);
-      if (e.details?.['retry_after'] !== undefined) reply.header('retry-after', String(e.details['retry_after']));
-      return reply.code(statusCode).send(body);
-    });
+    app.setErrorHandler(errorReply(ctx.classify, handoverErrorBody));
 
     for (const section of sections) {
       app.all(`/${section}`, unknownEndpoint);
@@ -47,5 +42,5 @@ export function smsHandover(ctx: HttpContext) {
 }
 
 async function unknownEndpoint(request: { method: string; url: string }): Promise<never> {
-  throw new DakiyaError('ERR_NOT_FOUND', `No endpoint ${request.method} ${request.url.split('?')[0]}.`, { problem: 'no_endpoint' });
+  throw noEndpoint(request);
 }

@@ -7,13 +7,12 @@ import type { MessageCategory } from '../../../domain/message.ts';
 import type { Route } from '../../../domain/route.ts';
 import type { Recipient, SendRequest } from '../../../services/send-service.ts';
 import { optionalParameter, requiredParameter, structuredParameter } from '../../http/form-params.ts';
+import { wallClockTime } from '../../http/ist-time.ts';
 
 /** The seed: "Must be limited to 720 characters". */
 export const maxTextLength = 720;
 /** Campaign n's messages carry this correlation id; `campaign:0` is the default campaign. */
 export const campaignPrefix = 'campaign:';
-/** India Standard Time has had no daylight saving since 1945: a fixed +05:30. */
-const istOffsetMs = 330 * 60_000;
 
 const types = {
   text: {},
@@ -96,10 +95,8 @@ function scheduleOf(time: string | undefined, now: number): number | undefined {
   const bad = () => new DakiyaError('ERR_INVALID_SCHEDULE', 'time must be YYYY-MM-DD H:I in India Standard Time, e.g. 2013-03-19 14:30', { field: 'time' });
   if (!m) throw bad();
   const [year, month, day, hour, minute] = m.slice(1).map(Number) as [number, number, number, number, number];
-  const utc = Date.UTC(year, month - 1, day, hour, minute);
-  const check = new Date(utc);
-  if (check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day || hour > 23 || minute > 59) throw bad();
-  const at = utc - istOffsetMs;
+  const at = wallClockTime(year, month, day, hour, minute);
+  if (at === undefined) throw bad();
   return at > now ? at : undefined;
 }
 

@@ -6,6 +6,7 @@
 // A preHandler, because a POST may carry the token in its body.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DakiyaError } from '../../../domain/errors.ts';
+import { hasQueryToken } from '../../http/credentials.ts';
 import type { HttpContext } from '../../http/http-context.ts';
 import { techtoParameter } from './techto-params.ts';
 
@@ -17,13 +18,9 @@ export function techtoAuthenticate(ctx: HttpContext) {
       // would fall back to ?access_token=, so it is refused here instead.
       if (/\s/.test(token)) throw new DakiyaError('ERR_UNAUTHORIZED', 'Invalid token: it contains white space.', { field: 'token' });
       request.headers.authorization = `Bearer ${token}`;
-    } else if (request.headers.authorization === undefined && !hasAccessToken(request.query)) {
+    } else if (request.headers.authorization === undefined && !hasQueryToken(request.query)) {
       throw new DakiyaError('ERR_UNAUTHORIZED', 'Missing token: pass your API token as the token parameter.', { field: 'token', problem: 'missing' });
     }
     await ctx.authenticate(request, reply);
   };
-}
-
-function hasAccessToken(query: unknown): boolean {
-  return typeof query === 'object' && query !== null && Object.hasOwn(query, 'access_token');
 }

@@ -1,7 +1,8 @@
 // How Techto HTTP API parameters are read (seed 000): query string, or a POST body of form fields or
-// JSON, through the SMS Handover dialect's readers (a parameter given twice is refused, an empty one
-// is absent). On top of them, a control character in any parameter but the SMS text is refused here,
-// naming the parameter, rather than reaching the services as a puzzling "invalid sender".
+// JSON, through the form-style dialects' readers (form-params.ts: a parameter given twice is
+// refused, an empty one is absent). On top of them, a control character in any parameter but the
+// SMS text is refused here, naming the parameter, rather than reaching the services as a puzzling
+// "invalid sender".
 import type { FastifyRequest } from 'fastify';
 import { DakiyaError } from '../../../domain/errors.ts';
 import { optionalParameter } from '../../http/form-params.ts';

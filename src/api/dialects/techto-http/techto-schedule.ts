@@ -3,9 +3,7 @@
 // an explicit offset. Whether the time is acceptable (not past, within the horizon) is the send
 // service's rule; this file only reads the text.
 import { DakiyaError } from '../../../domain/errors.ts';
-
-/** India Standard Time has had no daylight saving since 1945: a fixed +05:30. */
-const istOffsetMinutes = 330;
+import { istOffsetMinutes, wallClockTime } from '../../http/ist-time.ts';
 
 const ist = /^(\d{4})-(\d{2})-(\d{2}) (\d{1,2}):(\d{2})(?::(\d{2}))?$/;
 // A `+` left unencoded in a query string arrives as a space: " 05:30" can only have been "+05:30".
@@ -29,13 +27,10 @@ export function parseSchedule(text: string): number {
   return at(zoned.slice(1, 7), offset) ?? refuse(text);
 }
 
-/** The instant of a wall-clock time at `offsetMinutes` east of UTC; undefined when a field is out of range (2026-02-30, 24:00). */
+/** The instant of the matched wall-clock fields at `offsetMinutes` east of UTC; undefined when one is out of range. */
 function at(fields: (string | undefined)[], offsetMinutes: number): number | undefined {
   const [year, month, day, hour, minute, second] = fields.map((f) => Number(f ?? 0)) as [number, number, number, number, number, number];
-  const utc = Date.UTC(year, month - 1, day, hour, minute, second);
-  const check = new Date(utc);
-  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) return undefined;
-  return utc - offsetMinutes * 60_000;
+  return wallClockTime(year, month, day, hour, minute, second, offsetMinutes);
 }
 
 function refuse(text: string): never {
