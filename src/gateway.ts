@@ -44,6 +44,7 @@ import { SqliteStore } from './store/sqlite/sqlite-store.ts';
 import { type Store, StoreUnavailableError, type Transition } from './store/store.ts';
 import { DispatchWorker } from './workers/dispatch-worker.ts';
 import { HousekeepingWorker } from './workers/housekeeping-worker.ts';
+import { BatchExpander } from './workers/batch-expander.ts';
 import { LeaseKeeper } from './workers/lease-keeper.ts';
 import { ReceiptWorker } from './workers/receipt-worker.ts';
 
@@ -117,7 +118,7 @@ export async function openStore(config: Readonly<Config>, dataDir = resolve(conf
     });
   }
   mkdirSync(dataDir, { recursive: true });
-  return SqliteStore.open({ filename: resolve(dataDir, sqlite.filename), synchronous: sqlite.synchronous, groupCommit });
+  return SqliteStore.open({ filename: resolve(dataDir, sqlite.filename), synchronous: sqlite.synchronous, groupCommit, deferFrom: sqlite.deferBatchesFrom });
 }
 
 /** The pepper lives beside the database, not in it: a copied database alone cannot verify keys. */
@@ -367,11 +368,16 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
     onError: onError('lease'),
   });
 
+  const expander = new BatchExpander({ store, pollMs: config.dispatch.pollIntervalMs, onError: onError('batch-expander') });
+
   const policy = sendPolicy(config);
   const send = new SendService({
     store, profiles: core.profiles, clock, ids: core.ids, policy, checkCallbackUrl: (url) => core.webhooks.checkUrl(url, 'callback_url'),
     onAccepted: (lane, count) => {
       workers.get(lane)?.wake();
+      // A request this large was committed as deferred chunks (SQLite): fan them out now.
+      const deferFrom = config.store.sqlite.deferBatchesFrom;
+      if (works && store.driver === 'sqlite' && deferFrom > 0 && count >= deferFrom) expander.wake();
       metrics.accepted.inc({ lane }, count);
     },
     sealSecret: (text, id) => core.box.seal(text, `message:${id}`),
@@ -424,6 +430,7 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
     statusTimer.unref();
     await dispatchLease.start();
     await housekeepingLease.start();
+    expander.start();
     deliveries?.start();
     fanOut?.start();
     metrics.channelUp.set({ channel: channel.name }, 1);
@@ -458,6 +465,7 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
         await housekeepingLease.stop();
         await http.close();
         await smppServer?.close();
+        await expander.stop();
         await dispatchLease.stop();
         await Promise.all([...workers.values()].map((w) => w.stop()));
         clearInterval(connectorTimer);

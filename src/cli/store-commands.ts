@@ -45,8 +45,14 @@ async function copyStore(config: Readonly<Config>, to: string, json: boolean): P
     throw new Error(`no SQLite database at ${file}: point --data-dir (or DAKIYA_DATA_DIR) at the data dir of the deployment to copy`);
   }
   // The source at this version's schema first, as `serve` would leave it, so its columns are the
-  // ones the target's migrations create; then read it through a handle that cannot write.
-  await (await openStore(config, dataDir)).close();
+  // ones the target's migrations create, and with every deferred chunk made into message rows
+  // (PostgreSQL has no deferred chunks); then read it through a handle that cannot write.
+  const store = await openStore(config, dataDir);
+  try {
+    while ((await store.expandDeferred(100)).length > 0);
+  } finally {
+    await store.close();
+  }
   const sqlite = new Database(file, { readonly: true, fileMustExist: true });
   sqlite.pragma('busy_timeout = 5000');
   // One connection: the whole copy is one transaction. Built here rather than by the store, whose

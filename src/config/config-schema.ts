@@ -32,6 +32,10 @@ export const ConfigSchema = section({
         default: 'full',
         description: "SQLite synchronous mode: 'full' survives power loss, 'normal' only a process crash.",
       }),
+      deferBatchesFrom: Type.Integer({
+        minimum: 0, default: 2000,
+        description: 'A request of at least this many messages is committed as compact chunks (one row per 1,000 messages) and fanned out to message rows right after its 2xx, a chunk per transaction; readers of the batch always see it whole. 0 = never.',
+      }),
     }),
     postgres: section({
       poolSize: Type.Integer({ minimum: 2, default: 20, description: 'Connections each node keeps to PostgreSQL.' }),

@@ -6,6 +6,8 @@ export const storeCopyErrorCodes = [
   'ERR_STORE_COPY_TARGET_NOT_EMPTY',
   /** A table or column of one engine is missing in the other, so rows could not be copied whole. */
   'ERR_STORE_COPY_SCHEMA_MISMATCH',
+  /** The source holds deferred chunks (messages not yet made rows): a node still serves on it. */
+  'ERR_STORE_COPY_SOURCE_IN_USE',
   /** After writing, the target's counts or sums differ from the source's; the transaction was rolled back. */
   'ERR_STORE_COPY_VERIFICATION_FAILED',
 ] as const;

@@ -32,11 +32,18 @@ const bookkeeping = (table: string) => table.startsWith('kysely_');
 // rate windows are counts of the current minute; connector status is the live state of binds.
 const transient = new Set(['leases', 'rate_windows', 'connector_status']);
 
+/**
+ * SQLite's compact form of a large batch's messages (migration 0008), which PostgreSQL does not
+ * have: the copy command makes them message rows first, and the copy refuses a source where any
+ * are left (see store-copy.ts).
+ */
+export const deferredTable = 'deferred_messages';
+
 
 /** The tables of the SQLite source to copy, in the order they were created. */
 export function sqliteTables(sqlite: Database.Database): string[] {
   const rows = sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid").all() as Array<{ name: string }>;
-  return rows.map((r) => r.name).filter((name) => !bookkeeping(name) && !transient.has(name));
+  return rows.map((r) => r.name).filter((name) => !bookkeeping(name) && !transient.has(name) && name !== deferredTable);
 }
 
 /**

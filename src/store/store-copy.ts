@@ -6,7 +6,7 @@
 import type Database from 'better-sqlite3';
 import type pg from 'pg';
 import { StoreCopyError } from './store-copy-error.ts';
-import { insertStatement, planCopy, quote, selectStatement, sqliteTables, toColumnArrays } from './store-copy-tables.ts';
+import { deferredTable, insertStatement, planCopy, quote, selectStatement, sqliteTables, toColumnArrays } from './store-copy-tables.ts';
 import { compareTotals, readTotals, type StoreTotals } from './store-copy-totals.ts';
 
 export interface StoreCopyProgress {
@@ -63,6 +63,7 @@ export async function copySqliteToPostgres(options: StoreCopyOptions): Promise<S
       // One SQLite read transaction: every chunk and the source's totals come from one snapshot,
       // even if a process still writes the file.
       sqlite.exec('BEGIN');
+      refuseDeferred(sqlite);
       const plan = await planCopy(sqlite, client);
       // Nothing else writes the target until COMMIT: a node started on it by mistake waits, and
       // cannot slip an operator token in between the check below and the copy.
@@ -115,6 +116,16 @@ export async function copySqliteToPostgres(options: StoreCopyOptions): Promise<S
     }
   } finally {
     client.release();
+  }
+}
+
+/** Refuses a source holding deferred chunks: they are made rows before the copy, so a node is still writing it. */
+function refuseDeferred(sqlite: Database.Database): void {
+  const exists = sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(deferredTable) !== undefined;
+  const left = exists ? (sqlite.prepare(`SELECT coalesce(sum(count), 0) AS n FROM ${quote(deferredTable)}`).get() as { n: number }).n : 0;
+  if (left > 0) {
+    throw new StoreCopyError('ERR_STORE_COPY_SOURCE_IN_USE',
+      `the SQLite database holds ${left} accepted message(s) a running node has not yet made into rows; stop every \`dakiya serve\` on it and run the copy again (nothing was written)`);
   }
 }
 

@@ -414,6 +414,15 @@ export interface Store extends OtpStore, ContentPatternStore {
 
   // messages
   accept(request: AcceptRequest): Promise<AcceptResult>;
+  /**
+   * A store may commit a large batch's messages compactly and make their rows after the 2xx
+   * (SQLite: deferred chunks). This turns up to `maxChunks` of them into rows, oldest first, each
+   * chunk once and in one transaction, and answers how many messages it made per lane; [] when none
+   * waits (always, on a store that never defers). Readers never see a batch partly: reading a batch,
+   * an account's messages or a message by id makes that account's deferred rows first, and
+   * countWaiting counts deferred messages. Every chunk made wakes the lane (onWork).
+   */
+  expandDeferred(maxChunks: number): Promise<Array<{ lane: Lane; count: number }>>;
   /** The response stored for an Idempotency-Key, checked before a repeated request is re-validated. */
   findIdempotentResponse(accountId: string, key: string): Promise<StoredResponse | undefined>;
   getMessage(accountId: string, id: string): Promise<Message | undefined>;
@@ -560,8 +569,8 @@ export interface Store extends OtpStore, ContentPatternStore {
   // coordination between nodes
   /**
    * Calls `listener` when any process accepts work for a lane, so a dispatcher on another node
-   * wakes at once instead of at its next poll. Returns the unsubscribe. Optional: a store used by
-   * one process (SQLite) has nothing to add to the in-process wake-up.
+   * wakes at once instead of at its next poll; SQLite calls it when it makes deferred rows.
+   * Returns the unsubscribe. Optional.
    */
   onWork?(listener: (lane: Lane) => void): () => void;
   /** Resolves when the database answers; rejects with StoreUnavailableError when it does not. */

@@ -406,6 +406,52 @@ export function storeContract(name: string, fresh: () => Promise<() => Promise<S
       assert.equal(batch?.totalRecipients, 3);
     });
 
+    test('a large batch is whole to every reader once accepted, and each of its messages is claimed once', async () => {
+      // Large enough that a store deferring big batches (SQLite, deferFrom 1,000 here) defers these.
+      await store.addCredits(accountId, 'transactional', 4000, 'topup', 'test', clock.now());
+      const accept = async (size: number, dueAt: number) => {
+        const batchId = ids();
+        const ms = Array.from({ length: size }, (_, i) => message({
+          batchId, recipient: `9198${String(i).padStart(8, '0')}`, body: i % 3 === 0 ? 'hello there' : 'hi', segments: 1 + (i % 2), credits: 1,
+          correlationId: i === 7 ? 'corr-7' : null, dueAt, status: dueAt > clock.now() ? 'SCHEDULED' : 'QUEUED', scheduledAt: dueAt > clock.now() ? dueAt : null,
+        }));
+        const batch = { id: batchId, accountId, routeId: 'transactional', totalRecipients: size + 1, acceptedRecipients: size, createdAt: clock.now(), scheduledAt: null };
+        assert.deepEqual(await store.accept({ accountId, routeId: 'transactional', debit: size, messages: ms, batch }), { ok: true });
+        return { batchId, ms };
+      };
+      const now = await accept(2500, clock.now());
+      assert.equal(await balance(), 1510);
+      assert.equal((await store.countWaiting()).transactional, 2500, 'waiting counts every accepted message, made into a row or not');
+      let made = 0;
+      for (let e; (e = await store.expandDeferred(1)).length > 0;) made += e.reduce((n, x) => n + x.count, 0);
+      assert.ok(made === 0 || made === 2500, `expandDeferred made every deferred message once (made ${made})`);
+      assert.deepEqual(await store.expandDeferred(10), [], 'nothing is left to make');
+
+      const later = await accept(1500, clock.now() + 3_600_000);
+      assert.deepEqual((await store.getBatch(accountId, later.batchId))?.counts, { SCHEDULED: 1500 });
+      const last = later.ms.at(-1)!;
+      const read = await store.getMessage(accountId, last.id);
+      assert.deepEqual(read && [read.batchId, read.recipient, read.body, read.segments, read.status, read.dueAt, read.scheduledAt],
+        [later.batchId, last.recipient, last.body, last.segments, 'SCHEDULED', last.dueAt, last.scheduledAt]);
+      assert.equal((await store.getMessage(accountId, later.ms[7]!.id))?.correlationId, 'corr-7');
+      const listed = await store.listMessages({ accountId, batchId: now.batchId, limit: 3000 });
+      assert.deepEqual(listed.map((m) => m.id), now.ms.map((m) => m.id).sort());
+      assert.equal((await store.cancelMessage(accountId, later.ms[3]!.id, clock.now()))?.to, 'REJECTED');
+
+      const claimAll = async (at: number) => {
+        const out: string[] = [];
+        for (let c; (c = await store.claimDue('transactional', at, 700)).length > 0;) out.push(...c.map((m) => m.id));
+        return out;
+      };
+      const first = await claimAll(clock.now());
+      assert.equal(first.length, 2500);
+      assert.deepEqual(new Set(first), new Set(now.ms.map((m) => m.id)));
+      const second = await claimAll(clock.now() + 3_600_000);
+      assert.equal(second.length, 1499);
+      assert.deepEqual(new Set(second), new Set(later.ms.filter((_, i) => i !== 3).map((m) => m.id)));
+      assert.equal(await balance(), 11, 'the cancelled message was refunded; nothing else moved');
+    });
+
     test('the DND registry answers which numbers it holds', async () => {
       assert.equal(await store.addDnd(['919876543210', '919876543211', '919876543210'], clock.now()), 2);
       assert.deepEqual([...(await store.findDnd(['919876543210', '919000000000']))], ['919876543210']);

@@ -4,7 +4,8 @@
 // fresh schema in the test cluster. Schedules and retries run on a TestClock shared by both gateways.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import Database from 'better-sqlite3';
@@ -13,6 +14,9 @@ import { loadConfig } from '../../src/config/load-config.ts';
 import { type Gateway, startGateway } from '../../src/gateway.ts';
 import { createPool, migratePostgres } from '../../src/store/postgres/postgres-database.ts';
 import { copySqliteToPostgres, type StoreCopyProgress } from '../../src/store/store-copy.ts';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import { defaultRoutes } from '../../src/domain/route.ts';
+import { uuidv7Generator } from '../../src/domain/ids.ts';
 import { cliEnv } from '../fixtures/child-gateway.ts';
 import { freshSchemaUrl } from '../fixtures/postgres.ts';
 import { TestClock } from '../fixtures/test-clock.ts';
@@ -368,4 +372,46 @@ test('refuses a --to that is not a PostgreSQL URL', async () => {
   const res = await dakiya(source.dataDir, ['store', 'copy', '--to', 'mysql://db.example/dakiya']);
   assert.equal(res.code, 1);
   assert.match(res.stderr, /--to expects a PostgreSQL URL/);
+});
+
+test('makes a large batch still held as deferred chunks into rows before it copies; the copy alone refuses such a source', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'dakiya-copy-deferred-'));
+  try {
+    // A deployment whose node died right after accepting a large batch: its messages are chunks.
+    const newId = uuidv7Generator(clock);
+    const store = await SqliteStore.open({ filename: join(dataDir, 'dakiya.db'), synchronous: 'normal', groupCommit: { maxBatch: 100, maxDelayMs: 0 }, deferFrom: 10 });
+    const accountId = newId();
+    const batchId = newId();
+    for (const r of defaultRoutes) await store.upsertRoute(r);
+    await store.createAccount({ id: accountId, name: 'deferred', status: 'active', rateLimitPerMinute: null, createdAt: clock.now() });
+    await store.addCredits(accountId, 'transactional', 100, 'topup', 'test', clock.now());
+    const messages = Array.from({ length: 25 }, (_, i) => ({
+      id: newId(), accountId, batchId, routeId: 'transactional', category: 'transactional' as const, lane: 'transactional' as const, recipient: `9198${String(i).padStart(8, '0')}`,
+      sender: 'DAKIYA', body: 'hi', templateId: 'T1', encoding: 'GSM7' as const, segments: 1, flash: false, credits: 1, status: 'QUEUED' as const, correlationId: null,
+      dueAt: clock.now(), scheduledAt: null, expiresAt: clock.now() + 86_400_000, createdAt: clock.now(),
+    }));
+    const batch = { id: batchId, accountId, routeId: 'transactional', totalRecipients: 25, acceptedRecipients: 25, createdAt: clock.now(), scheduledAt: null };
+    assert.deepEqual(await store.accept({ accountId, routeId: 'transactional', debit: 25, messages, batch }), { ok: true });
+    await store.close();
+
+    const refusedUrl = await freshSchemaUrl();
+    const sqlite = new Database(join(dataDir, 'dakiya.db'), { readonly: true });
+    const pool = createPool({ url: refusedUrl, poolSize: 2, connectTimeoutMs: 5000 });
+    try {
+      await assert.rejects(copySqliteToPostgres({ sqlite, pool, migrate: () => migratePostgres(pool) }),
+        (e: any) => e.code === 'ERR_STORE_COPY_SOURCE_IN_USE' && /25 accepted message\(s\)/.test(e.message));
+    } finally {
+      sqlite.close();
+      await pool.end();
+    }
+    assert.equal((await targetCounts(refusedUrl)).messages, 0, 'nothing was written');
+
+    const url = await freshSchemaUrl();
+    const copied = await dakiya(dataDir, ['store', 'copy', '--to', url, '--json']);
+    assert.equal(copied.code, 0, copied.stderr);
+    assert.equal(JSON.parse(copied.stdout).tables.messages, 25);
+    assert.equal((await targetCounts(url)).messages, 25);
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 });

@@ -450,6 +450,10 @@ export class PostgresStore implements Store {
     await this.#run('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', key, value);
     return (await this.#get<{ value: string }>('SELECT value FROM settings WHERE key = $1', key))!.value;
   }
+  /** PostgreSQL writes a batch's rows set-wise in its accept and never defers any. */
+  async expandDeferred(): Promise<Array<{ lane: Lane; count: number }>> {
+    return [];
+  }
   onWork(listener: (lane: Lane) => void): () => void {
     return this.#work.subscribe(listener);
   }

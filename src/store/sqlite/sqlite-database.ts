@@ -8,6 +8,7 @@ import * as eventsWebhooks from './migrations/0004-events-webhooks.ts';
 import * as otp from './migrations/0005-otp.ts';
 import * as campaigns from './migrations/0006-campaigns.ts';
 import * as contentFilter from './migrations/0007-content-filter.ts';
+import * as deferredMessages from './migrations/0008-deferred-messages.ts';
 
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '0005-otp': otp,
   '0006-campaigns': campaigns,
   '0007-content-filter': contentFilter,
+  '0008-deferred-messages': deferredMessages,
 };
 
 export interface SqliteOptions {

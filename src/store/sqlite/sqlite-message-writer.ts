@@ -9,6 +9,7 @@ import type { FinalStatus, Lane, MessageStatus } from '../../domain/message.ts';
 import type { Route } from '../../domain/route.ts';
 import type { AcceptRequest, AcceptResult, ClaimedMessage, Fence, ReceiptUpdate, SubmissionOutcome, Transition } from '../store.ts';
 import { GroupCommit, type GroupCommitOptions } from './sqlite-group-commit.ts';
+import { decodeChunk, encodeChunk } from './deferred-chunk.ts';
 import { type RouteRow, toRoute } from '../store-rows.ts';
 
 const messageColumns = [
@@ -18,6 +19,14 @@ const messageColumns = [
 ] as const;
 /** Rows per multi-row INSERT: fewer statement executions for bulk requests. */
 const chunk = 32;
+/** Messages per deferred chunk: one row at accept, one fan-out transaction (about 10 ms of inserts) later. */
+const deferredChunk = 1000;
+
+/** Messages a fan-out pass turned into rows, per lane. */
+export interface Expanded {
+  lane: Lane;
+  count: number;
+}
 
 interface Finished {
   id: string; account_id: string; batch_id: string | null; route_id: string; credits: number; callback: number;
@@ -38,10 +47,14 @@ export class SqliteMessageWriter {
   #claimed = new Map<string, number>();
   /** Whether message_parts had any row when the current batch of receipts began. */
   #hasParts = false;
+  /** A batch of at least this many messages is committed as deferred chunks (0: never). */
+  #deferFrom: number;
+  #expandOne: (seq: number) => Expanded | undefined;
   #s;
 
-  constructor(db: Database.Database, groupCommit: GroupCommitOptions) {
+  constructor(db: Database.Database, groupCommit: GroupCommitOptions, deferFrom = 0) {
     this.#db = db;
+    this.#deferFrom = deferFrom;
     const values = `(${messageColumns.map(() => '?').join(',')})`;
     const insertSql = (n: number) => `INSERT INTO messages (${messageColumns.join(',')}) VALUES ${Array(n).fill(values).join(',')}`;
     const finishSql = (where: string) => `UPDATE messages SET status = ?, error_code = ?, done_at = ? WHERE ${where} AND status = ? RETURNING id, account_id, batch_id, route_id, credits, receipt_to, recipient, sender, created_at, callback_url IS NOT NULL AS callback`;
@@ -107,8 +120,23 @@ export class SqliteMessageWriter {
       batchFinal: db.prepare<[number, string], { open: number }>('UPDATE batches SET open = max(open - ?, 0) WHERE id = ? AND open > 0 RETURNING open'),
       batchCounts: db.prepare<[string], { status: string; n: number }>('SELECT status, count(*) AS n FROM messages WHERE batch_id = ? GROUP BY status'),
       cancel: db.prepare<[string, string | null, number, string, string, string], Finished>(finishSql('id = ? AND account_id = ?')),
+      defer: db.prepare('INSERT INTO deferred_messages (account_id, batch_id, lane, count, data) VALUES (?, ?, ?, ?, ?)'),
+      deferredNext: db.prepare<[], { seq: number }>('SELECT seq FROM deferred_messages ORDER BY seq LIMIT 1'),
+      deferredOfBatch: db.prepare<[string], { seq: number }>('SELECT seq FROM deferred_messages WHERE batch_id = ? ORDER BY seq'),
+      deferredOfAccount: db.prepare<[string], { seq: number }>('SELECT seq FROM deferred_messages WHERE account_id = ? ORDER BY seq'),
+      deferredRow: db.prepare<[number], { lane: string; count: number; data: string }>('SELECT lane, count, data FROM deferred_messages WHERE seq = ?'),
+      deferredDone: db.prepare('DELETE FROM deferred_messages WHERE seq = ?'),
+      deferredWaiting: db.prepare<[], { lane: string; n: number }>('SELECT lane, SUM(count) AS n FROM deferred_messages GROUP BY lane'),
     };
     this.#accept = new GroupCommit(db, groupCommit, (request) => this.#applyAccept(request));
+    // Read inside the write transaction: a chunk another connection expanded first is gone, so none is expanded twice.
+    this.#expandOne = db.transaction((seq: number): Expanded | undefined => {
+      const row = this.#s.deferredRow.get(seq);
+      if (!row) return undefined;
+      this.#insertFlat(decodeChunk(row.data, messageColumns.length, row.count));
+      this.#s.deferredDone.run(seq);
+      return { lane: row.lane as Lane, count: row.count };
+    }).immediate;
   }
 
   accept(request: AcceptRequest): Promise<AcceptResult> {
@@ -143,17 +171,28 @@ export class SqliteMessageWriter {
     if (batch) {
       s.batch.run(batch.id, batch.accountId, batch.routeId, batch.totalRecipients, batch.acceptedRecipients, batch.createdAt, batch.scheduledAt, batch.acceptedRecipients);
     }
-    let i = 0;
     const params: unknown[] = [];
-    for (; i + chunk <= messages.length; i += chunk) {
-      params.length = 0;
-      for (let j = i; j < i + chunk; j++) pushMessage(params, messages[j]!);
-      s.insertChunk.run(params);
-    }
-    for (; i < messages.length; i++) {
-      params.length = 0;
-      pushMessage(params, messages[i]!);
-      s.insertOne.run(params);
+    if (batch && this.#deferFrom > 0 && messages.length >= this.#deferFrom) {
+      // A large batch is durable as compact chunks (its 2xx waits for one row per 1,000 messages,
+      // not 50,000 rows and their index entries); a fan-out pass makes the rows right after.
+      for (let i = 0; i < messages.length; i += deferredChunk) {
+        params.length = 0;
+        const end = Math.min(i + deferredChunk, messages.length);
+        for (let j = i; j < end; j++) pushMessage(params, messages[j]!);
+        s.defer.run(accountId, batch.id, messages[i]!.lane, end - i, encodeChunk(params, messageColumns.length));
+      }
+    } else {
+      let i = 0;
+      for (; i + chunk <= messages.length; i += chunk) {
+        params.length = 0;
+        for (let j = i; j < i + chunk; j++) pushMessage(params, messages[j]!);
+        s.insertChunk.run(params);
+      }
+      for (; i < messages.length; i++) {
+        params.length = 0;
+        pushMessage(params, messages[i]!);
+        s.insertOne.run(params);
+      }
     }
     if (request.campaign !== undefined) s.campaign.run(accountId, request.campaign, messages.length, now, now);
     if (idempotency) {
@@ -161,6 +200,46 @@ export class SqliteMessageWriter {
       s.saveIdempotency.run(accountId, idempotency.key, r.requestHash, r.statusCode, r.body, now);
     }
     return { ok: true };
+  }
+
+  /** Inserts message rows given as flat column values (messageColumns order). */
+  #insertFlat(flat: readonly unknown[]): void {
+    const width = messageColumns.length;
+    const rows = flat.length / width;
+    let r = 0;
+    for (; r + chunk <= rows; r += chunk) this.#s.insertChunk.run(flat.slice(r * width, (r + chunk) * width));
+    for (; r < rows; r++) this.#s.insertOne.run(flat.slice(r * width, (r + 1) * width));
+  }
+
+  /**
+   * Fans deferred chunks out to message rows, one transaction each: the oldest `maxChunks` of all,
+   * or every chunk of one batch or one account (so a reader of it sees it whole).
+   */
+  expandDeferred(scope: { maxChunks: number } | { batchId: string } | { accountId: string }): Expanded[] {
+    const s = this.#s;
+    const out: Expanded[] = [];
+    if ('maxChunks' in scope) {
+      for (let n = 0; n < scope.maxChunks; n++) {
+        const next = s.deferredNext.get();
+        if (!next) break;
+        const expanded = this.#expandOne(next.seq);
+        if (expanded) out.push(expanded);
+      }
+      return out;
+    }
+    const seqs = 'batchId' in scope ? s.deferredOfBatch.all(scope.batchId) : s.deferredOfAccount.all(scope.accountId);
+    for (const { seq } of seqs) {
+      const expanded = this.#expandOne(seq);
+      if (expanded) out.push(expanded);
+    }
+    return out;
+  }
+
+  /** Messages committed in deferred chunks and not yet rows, per lane. */
+  deferredWaiting(): Partial<Record<Lane, number>> {
+    const out: Partial<Record<Lane, number>> = {};
+    for (const r of this.#s.deferredWaiting.all()) out[r.lane as Lane] = r.n;
+    return out;
   }
 
   claimDue(lane: Lane, now: number, limit: number, fence?: Fence): ClaimedMessage[] {

@@ -29,6 +29,8 @@ import { type CampaignRow, toCampaign } from '../campaign-rows.ts';
 
 export interface SqliteStoreOptions extends SqliteOptions {
   groupCommit: GroupCommitOptions;
+  /** A batch of at least this many messages is committed as deferred chunks and fanned out after its 2xx; 0 = never. */
+  deferFrom?: number;
 }
 
 export class SqliteStore implements Store {
@@ -38,14 +40,15 @@ export class SqliteStore implements Store {
   #events: SqliteEventStore;
   #otp: SqliteOtpStore;
   #contentPatterns: SqliteContentPatternStore;
+  #workListeners = new Set<(lane: Lane) => void>();
 
   static async open(options: SqliteStoreOptions): Promise<SqliteStore> {
-    return new SqliteStore(await openSqlite(options), options.groupCommit);
+    return new SqliteStore(await openSqlite(options), options.groupCommit, options.deferFrom ?? 0);
   }
 
-  private constructor(db: Database.Database, groupCommit: GroupCommitOptions) {
+  private constructor(db: Database.Database, groupCommit: GroupCommitOptions, deferFrom: number) {
     this.#db = db;
-    this.#writer = new SqliteMessageWriter(db, groupCommit);
+    this.#writer = new SqliteMessageWriter(db, groupCommit, deferFrom);
     this.#events = new SqliteEventStore(db);
     this.#otp = new SqliteOtpStore(db, groupCommit, (request) => this.#writer.acceptInTransaction(request));
     this.#contentPatterns = new SqliteContentPatternStore(db);
@@ -196,16 +199,37 @@ export class SqliteStore implements Store {
   accept(request: AcceptRequest): Promise<AcceptResult> {
     return this.#writer.accept(request);
   }
+  async expandDeferred(maxChunks: number): Promise<Array<{ lane: Lane; count: number }>> {
+    return this.#woke(this.#writer.expandDeferred({ maxChunks }));
+  }
+  /** Makes the deferred rows of a batch or an account before they are read. */
+  #whole(scope: { batchId: string } | { accountId: string }): void {
+    this.#woke(this.#writer.expandDeferred(scope));
+  }
+  #woke(expanded: Array<{ lane: Lane; count: number }>): Array<{ lane: Lane; count: number }> {
+    for (const lane of new Set(expanded.map((e) => e.lane))) for (const listener of this.#workListeners) listener(lane);
+    return expanded;
+  }
+  onWork(listener: (lane: Lane) => void): () => void {
+    this.#workListeners.add(listener);
+    return () => this.#workListeners.delete(listener);
+  }
   async findIdempotentResponse(accountId: string, key: string): Promise<StoredResponse | undefined> {
     const row = this.#get<{ request_hash: string; status_code: number; body: string }>(
       'SELECT request_hash, status_code, body FROM idempotency_keys WHERE account_id = ? AND key = ?', accountId, key);
     return row && { requestHash: row.request_hash, statusCode: row.status_code, body: row.body };
   }
   async getMessage(accountId: string, id: string): Promise<Message | undefined> {
-    const row = this.#get<MessageRow>('SELECT * FROM messages WHERE id = ? AND account_id = ?', id, accountId);
+    const sql = 'SELECT * FROM messages WHERE id = ? AND account_id = ?';
+    let row = this.#get<MessageRow>(sql, id, accountId);
+    if (!row) {
+      this.#whole({ accountId });
+      row = this.#get<MessageRow>(sql, id, accountId);
+    }
     return row && toMessage(row);
   }
   async listMessages(q: MessageQuery): Promise<Message[]> {
+    this.#whole(q.batchId ? { batchId: q.batchId } : { accountId: q.accountId });
     const where = ['account_id = ?'];
     const params: unknown[] = [q.accountId];
     if (q.statuses && q.statuses.length > 0) { where.push(`status IN (${q.statuses.map(() => '?').join(',')})`); params.push(...q.statuses); }
@@ -219,6 +243,7 @@ export class SqliteStore implements Store {
     const row = this.#get<{ id: string; account_id: string; route_id: string; total_recipients: number; accepted_recipients: number; created_at: number; scheduled_at: number | null }>(
       'SELECT * FROM batches WHERE id = ? AND account_id = ?', id, accountId);
     if (!row) return undefined;
+    this.#whole({ batchId: id });
     const counts: Batch['counts'] = {};
     for (const c of this.#all<{ status: Message['status']; n: number }>('SELECT status, COUNT(*) AS n FROM messages WHERE batch_id = ? GROUP BY status', id)) {
       counts[c.status] = c.n;
@@ -260,6 +285,7 @@ export class SqliteStore implements Store {
   async countWaiting(): Promise<Partial<Record<Lane, number>>> {
     const out: Partial<Record<Lane, number>> = {};
     for (const r of this.#all<{ lane: Lane; n: number }>("SELECT lane, COUNT(*) AS n FROM messages WHERE status IN ('QUEUED', 'SCHEDULED') GROUP BY lane")) out[r.lane] = r.n;
+    for (const [lane, n] of Object.entries(this.#writer.deferredWaiting()) as Array<[Lane, number]>) out[lane] = (out[lane] ?? 0) + n;
     return out;
   }
   async nextDueAt(lane: Lane): Promise<number | undefined> {
@@ -289,6 +315,7 @@ export class SqliteStore implements Store {
   }
 
   async cancelMessage(accountId: string, id: string, at: number): Promise<Transition | undefined> {
+    this.#whole({ accountId });
     return this.#writer.cancelMessage(accountId, id, at);
   }
 
