@@ -1,7 +1,29 @@
 #!/usr/bin/env node
-// The `dakiya` command: loads the TypeScript sources through tsx and runs the CLI.
-import { register } from 'tsx/esm/api';
+// The `dakiya` command. Runs the bundle `npm ci` builds (dist/dakiya.mjs, scripts/build.mjs) while
+// it is newer than every source file, and the TypeScript sources through tsx otherwise, so an edit
+// under src/ takes effect at once without a build step.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 
-register();
-const { runCli } = await import('../src/cli/cli.ts');
+const root = join(import.meta.dirname, '..');
+const bundle = join(root, 'dist', 'dakiya.mjs');
+
+/** The newest modification time of any file under `dir`. */
+function newest(dir) {
+  let latest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    latest = Math.max(latest, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
+  }
+  return latest;
+}
+
+let runCli;
+if (existsSync(bundle) && statSync(bundle).mtimeMs >= newest(join(root, 'src'))) {
+  ({ runCli } = await import(bundle));
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ runCli } = await import('../src/cli/cli.ts'));
+}
 await runCli(process.argv);
