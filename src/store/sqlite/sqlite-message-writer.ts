@@ -122,7 +122,7 @@ export class SqliteMessageWriter {
       cancel: db.prepare<[string, string | null, number, string, string, string], Finished>(finishSql('id = ? AND account_id = ?')),
       defer: db.prepare('INSERT INTO deferred_messages (account_id, batch_id, lane, count, data) VALUES (?, ?, ?, ?, ?)'),
       deferredNext: db.prepare<[], { seq: number }>('SELECT seq FROM deferred_messages ORDER BY seq LIMIT 1'),
-      deferredOfBatch: db.prepare<[string], { seq: number }>('SELECT seq FROM deferred_messages WHERE batch_id = ? ORDER BY seq'),
+      deferredOfBatch: db.prepare<[string, string], { seq: number }>('SELECT seq FROM deferred_messages WHERE batch_id = ? AND account_id = ? ORDER BY seq'),
       deferredOfAccount: db.prepare<[string], { seq: number }>('SELECT seq FROM deferred_messages WHERE account_id = ? ORDER BY seq'),
       deferredRow: db.prepare<[number], { lane: string; count: number; data: string }>('SELECT lane, count, data FROM deferred_messages WHERE seq = ?'),
       deferredDone: db.prepare('DELETE FROM deferred_messages WHERE seq = ?'),
@@ -213,9 +213,9 @@ export class SqliteMessageWriter {
 
   /**
    * Fans deferred chunks out to message rows, one transaction each: the oldest `maxChunks` of all,
-   * or every chunk of one batch or one account (so a reader of it sees it whole).
+   * or every chunk of one account's batch or of one account (so a reader of it sees it whole).
    */
-  expandDeferred(scope: { maxChunks: number } | { batchId: string } | { accountId: string }): Expanded[] {
+  expandDeferred(scope: { maxChunks: number } | { accountId: string; batchId?: string }): Expanded[] {
     const s = this.#s;
     const out: Expanded[] = [];
     if ('maxChunks' in scope) {
@@ -227,7 +227,7 @@ export class SqliteMessageWriter {
       }
       return out;
     }
-    const seqs = 'batchId' in scope ? s.deferredOfBatch.all(scope.batchId) : s.deferredOfAccount.all(scope.accountId);
+    const seqs = scope.batchId !== undefined ? s.deferredOfBatch.all(scope.batchId, scope.accountId) : s.deferredOfAccount.all(scope.accountId);
     for (const { seq } of seqs) {
       const expanded = this.#expandOne(seq);
       if (expanded) out.push(expanded);

@@ -202,8 +202,8 @@ export class SqliteStore implements Store {
   async expandDeferred(maxChunks: number): Promise<Array<{ lane: Lane; count: number }>> {
     return this.#woke(this.#writer.expandDeferred({ maxChunks }));
   }
-  /** Makes the deferred rows of a batch or an account before they are read. */
-  #whole(scope: { batchId: string } | { accountId: string }): void {
+  /** Makes the deferred rows of an account's batch, or of all its batches, before they are read. */
+  #whole(scope: { accountId: string; batchId?: string }): void {
     this.#woke(this.#writer.expandDeferred(scope));
   }
   #woke(expanded: Array<{ lane: Lane; count: number }>): Array<{ lane: Lane; count: number }> {
@@ -229,7 +229,7 @@ export class SqliteStore implements Store {
     return row && toMessage(row);
   }
   async listMessages(q: MessageQuery): Promise<Message[]> {
-    this.#whole(q.batchId ? { batchId: q.batchId } : { accountId: q.accountId });
+    this.#whole(q.batchId ? { accountId: q.accountId, batchId: q.batchId } : { accountId: q.accountId });
     const where = ['account_id = ?'];
     const params: unknown[] = [q.accountId];
     if (q.statuses && q.statuses.length > 0) { where.push(`status IN (${q.statuses.map(() => '?').join(',')})`); params.push(...q.statuses); }
@@ -243,7 +243,7 @@ export class SqliteStore implements Store {
     const row = this.#get<{ id: string; account_id: string; route_id: string; total_recipients: number; accepted_recipients: number; created_at: number; scheduled_at: number | null }>(
       'SELECT * FROM batches WHERE id = ? AND account_id = ?', id, accountId);
     if (!row) return undefined;
-    this.#whole({ batchId: id });
+    this.#whole({ accountId, batchId: id });
     const counts: Batch['counts'] = {};
     for (const c of this.#all<{ status: Message['status']; n: number }>('SELECT status, COUNT(*) AS n FROM messages WHERE batch_id = ? GROUP BY status', id)) {
       counts[c.status] = c.n;

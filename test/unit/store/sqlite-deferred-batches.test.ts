@@ -108,6 +108,8 @@ test('a reader of another account leaves this account\'s chunks alone; a reader 
     const b = await acceptBatch(store, 10);
     assert.deepEqual(await store.listMessages({ accountId: b.accountId, limit: 100 }).then((m) => m.length), 10);
     assert.equal(count('SELECT SUM(count) AS n FROM deferred_messages'), 1200);
+    assert.deepEqual(await store.listMessages({ accountId: b.accountId, batchId: a.batchId, limit: 10 }), [], 'another tenant\'s batch id lists nothing');
+    assert.equal(count('SELECT SUM(count) AS n FROM deferred_messages'), 1200, 'and makes none of its rows');
     assert.equal((await store.getMessage(a.accountId, a.messages[1100]!.id))?.recipient, a.messages[1100]!.recipient);
     assert.equal(count('SELECT COUNT(*) AS n FROM deferred_messages'), 0);
   } finally {
