@@ -8,9 +8,9 @@ import { join } from 'node:path';
 const root = join(import.meta.dirname, '..');
 const bundle = join(root, 'dist', 'dakiya.mjs');
 
-/** The newest modification time of any file under `dir`. */
+/** The newest modification time of `dir`, its subdirectories (a file removed or renamed) and its files. */
 function newest(dir) {
-  let latest = 0;
+  let latest = statSync(dir).mtimeMs;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     latest = Math.max(latest, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
