@@ -53,10 +53,12 @@ export function accountCommands(program: Command, config: () => Readonly<Config>
 
   program.command('template').description('DLT templates').command('add')
     .requiredOption('--account <id>').requiredOption('--template-id <id>').requiredOption('--sender <header>')
-    .requiredOption('--category <category>').requiredOption('--text <text>').option('--json')
-    .action((o: { account: string; templateId: string; sender: string; category: string; text: string; json?: boolean }) => withCore(config(), async (core) => {
-      const t = await core.admin.addTemplate(o.account, { templateId: o.templateId, sender: o.sender, category: o.category, text: o.text });
-      print(o.json === true, { account_id: o.account, template_id: t.templateId }, `template ${t.templateId} registered`);
+    .requiredOption('--category <category>').requiredOption('--text <text>')
+    .option('--entity-id <pe-id>', 'the DLT principal entity (PE) id the template is registered under').option('--json')
+    .action((o: { account: string; templateId: string; sender: string; category: string; text: string; entityId?: string; json?: boolean }) => withCore(config(), async (core) => {
+      const t = await core.admin.addTemplate(o.account, { templateId: o.templateId, sender: o.sender, category: o.category, text: o.text, ...(o.entityId !== undefined && { entityId: o.entityId }) });
+      print(o.json === true, { account_id: o.account, template_id: t.templateId, entity_id: t.entityId ?? null },
+        `template ${t.templateId} registered${t.entityId ? ` under DLT entity ${t.entityId}` : ''}`);
     }));
 
   const dnd = program.command('dnd').description('the DND registry');

@@ -143,6 +143,7 @@ export const ConfigSchema = section({
       description: "How submit_sm with data_coding 0 is read: 'gsm7' (GSM 03.38 unpacked septets, SMPP 3.4's SMSC default) or 'latin1' (for ESMEs that send ASCII).",
     }),
     dltTemplateIdTag: Type.Integer({ minimum: 0x1400, maximum: 0x3fff, default: 0x1401, description: 'TLV tag customers send the DLT template id in.' }),
+    dltPeIdTag: Type.Integer({ minimum: 0x1400, maximum: 0x3fff, default: 0x1400, description: 'TLV tag customers send the DLT principal entity (PE) id in; the message is sent upstream under it.' }),
     partTimeoutMs: Type.Integer({ minimum: 1000, default: 60_000, description: 'How long the parts of a long message (UDH or SAR) wait for the rest before they are dropped, in ms.' }),
     maxPartialMessages: Type.Integer({ minimum: 1, default: 1000, description: 'Long messages waiting for parts per bind; parts of more are answered ESME_RMSGQFUL.' }),
     receiptWindow: Type.Integer({ minimum: 1, default: 10, description: 'Receipts (deliver_sm) outstanding per bind.' }),

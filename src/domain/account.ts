@@ -45,4 +45,6 @@ export interface DltTemplate {
   text: string;
   status: 'active' | 'suspended';
   createdAt: number;
+  /** The DLT principal entity (PE) id the template is registered under; messages on it are sent under it. */
+  entityId?: string | null;
 }

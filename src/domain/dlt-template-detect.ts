@@ -313,8 +313,13 @@ export class TemplateDetector {
    * request without template_id would be).
    */
   templateIdFor(text: string, required: boolean): string | null {
+    return this.templateFor(text, required)?.templateId ?? null;
+  }
+
+  /** As templateIdFor, answering the template itself. */
+  templateFor(text: string, required: boolean): DltTemplate | null {
     const detection = this.detect(text);
-    if (detection.kind === 'matched') return detection.template.templateId;
+    if (detection.kind === 'matched') return detection.template;
     if (required) throw detectionError(detection, this.#sender, this.#category);
     return null;
   }

@@ -37,7 +37,7 @@ export const errorCatalogue = {
   ERR_TEMPLATE_NOT_FOUND: { status: 422, phase: 'request', message: 'Template ID does not exist for this account; verify it is registered and approved.' },
   ERR_DLT_TEMPLATE_MISMATCH: { status: 422, phase: 'request', message: 'Message content does not match the DLT-approved template.' },
   ERR_DLT_TEMPLATE_SUSPENDED: { status: 422, phase: 'request', message: 'The DLT template is suspended; it may need re-submission.' },
-  ERR_TEMPLATE_CATEGORY_MISMATCH: { status: 422, phase: 'request', message: 'The template is registered for another category or sender; use a template of this category and sender.' },
+  ERR_TEMPLATE_CATEGORY_MISMATCH: { status: 422, phase: 'request', message: 'The template is registered for another category, sender or DLT principal entity; use a template registered for this one.' },
   ERR_DND_SUBSCRIBER: { status: 422, phase: 'both', permanent: true, message: 'The number is on the DND registry; promotional messages to it are blocked.' },
   ERR_PROMOTIONAL_WINDOW_CLOSED: { status: 422, phase: 'request', message: 'Promotional messages may only be sent 09:00-21:00 IST; schedule it or set queue_until_window_opens.' },
   ERR_CONTENT_BLOCKED: { status: 422, phase: 'request', message: 'The message text matched the operator\'s content filter (a blocked pattern, or the same text sent to too many recipients); change the text or contact the operator.' },

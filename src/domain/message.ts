@@ -86,4 +86,9 @@ export type NewMessage = Omit<Message, 'submittedAt' | 'doneAt' | 'carrierId' | 
    * under a key derived from the pepper, opened only when the message is handed to a channel.
    */
   secret?: string | null;
+  /**
+   * The DLT principal entity (PE) id it is sent under: the request's, or its template's; null = the
+   * carrier connector's own PE id, if it has one.
+   */
+  entityId?: string | null;
 };

@@ -177,7 +177,7 @@ export class AdminService {
     this.#changed(accountId);
   }
 
-  async addTemplate(accountId: string, input: { templateId: string; sender: string; category: string; text: string }): Promise<DltTemplate> {
+  async addTemplate(accountId: string, input: { templateId: string; sender: string; category: string; text: string; entityId?: string }): Promise<DltTemplate> {
     await this.getAccount(accountId);
     if (!templateIdPattern.test(input.templateId)) throw new DakiyaError('ERR_INVALID_REQUEST', 'template_id: 1-64 of A-Z a-z 0-9 _ . -', { field: 'template_id' });
     if (!messageCategories.includes(input.category as MessageCategory)) {
@@ -191,13 +191,16 @@ export class AdminService {
       throw new DakiyaError('ERR_INVALID_REQUEST', `A ${input.category} template needs a ${wanted === 'numeric-header' ? '6-digit numeric' : '6-letter'} sender; ${sender} is ${registered.kind}.`, { field: 'sender' });
     }
     if (input.text.length === 0 || input.text.length > 2000) throw new DakiyaError('ERR_INVALID_REQUEST', 'text must be 1-2000 characters', { field: 'text' });
+    if (input.entityId !== undefined && !/^\d{1,30}$/.test(input.entityId)) {
+      throw new DakiyaError('ERR_INVALID_REQUEST', 'entity_id must be the DLT principal entity (PE) id the template is registered under: 1-30 digits', { field: 'entity_id' });
+    }
     if (variableCount(parseTemplate(input.text)) > 50) throw new DakiyaError('ERR_INVALID_REQUEST', 'a template may have at most 50 variables', { field: 'text' });
     if ((await this.#store.listTemplates(accountId)).some((t) => t.templateId === input.templateId)) {
       throw new DakiyaError('ERR_CONFLICT', `Template ${input.templateId} is already registered.`);
     }
     const template: DltTemplate = {
       accountId, templateId: input.templateId, sender, category: input.category as MessageCategory, text: input.text,
-      status: 'active', createdAt: this.#clock.now(),
+      status: 'active', createdAt: this.#clock.now(), entityId: input.entityId ?? null,
     };
     await this.#store.addTemplate(template);
     this.#changed(accountId);

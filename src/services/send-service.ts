@@ -32,6 +32,11 @@ export interface SendRequest {
   templateId?: string;
   /** No template_id: find the account's template for this sender that the text matches (seed 002; rules in dlt-template-detect.ts). */
   detectTemplate?: boolean;
+  /**
+   * The DLT principal entity (PE) id the request sends under (seed 000's `peid`). A template
+   * registered under another entity is refused; without it, each message takes its template's.
+   */
+  entityId?: string;
   variables?: Variables;
   category: MessageCategory;
   route?: string;
@@ -299,9 +304,14 @@ export class SendService {
       }
       let content: Content;
       let templateId = template?.templateId ?? null;
+      let entityId = template ? entityFor(template, request.entityId) : request.entityId ?? null;
       try {
         content = contentFor(r);
-        if (detector) templateId = detector.templateIdFor(content.text, needsTemplate?.[i] === 1);
+        if (detector) {
+          const detected = detector.templateFor(content.text, needsTemplate?.[i] === 1);
+          templateId = detected?.templateId ?? null;
+          if (detected) entityId = entityFor(detected, request.entityId);
+        }
       } catch (error) {
         if (!(error instanceof DakiyaError) || !bulk) throw error;
         rejected.push({ index: i, to: r.to, error });
@@ -334,7 +344,7 @@ export class SendService {
         recipient: msisdn, sender: sender.sender, body, secret, templateId,
         encoding: content.encoding, segments: content.segments, flash: request.flash === true, credits,
         status: scheduled ? 'SCHEDULED' : 'QUEUED', correlationId: request.correlationId ?? null,
-        dueAt, scheduledAt: scheduled ? dueAt : null, expiresAt, createdAt: now, receiptTo: request.receiptTo ?? null, callbackUrl,
+        dueAt, scheduledAt: scheduled ? dueAt : null, expiresAt, createdAt: now, receiptTo: request.receiptTo ?? null, callbackUrl, entityId,
       });
     }
     rejected.sort((a, b) => a.index - b.index);
@@ -402,6 +412,16 @@ function resolveSender(profile: SendingProfile, raw: string): SenderId {
   if (!sender) throw new DakiyaError('ERR_SENDER_NOT_REGISTERED', `Sender ID ${name} is not registered for this account.`, { sender: name });
   if (sender.status !== 'active') throw new DakiyaError('ERR_SENDER_SUSPENDED', undefined, { sender: name });
   return sender;
+}
+
+/** The entity a message on `template` is sent under: the template's own, unless the request names another (refused). */
+function entityFor(template: DltTemplate, requested: string | undefined): string | null {
+  const registered = template.entityId ?? null;
+  if (requested !== undefined && registered !== null && requested !== registered) {
+    throw new DakiyaError('ERR_TEMPLATE_CATEGORY_MISMATCH', `Template ${template.templateId} is registered under DLT principal entity ${registered}, not ${requested}.`,
+      { template_id: template.templateId, entity_id: requested });
+  }
+  return requested ?? registered;
 }
 
 function resolveTemplate(profile: SendingProfile, templateId: string, category: MessageCategory, sender: string): DltTemplate {

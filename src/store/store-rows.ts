@@ -60,11 +60,11 @@ export function toSender(r: SenderRow): SenderId {
   return { accountId: r.account_id, sender: r.sender, kind: r.kind as SenderId['kind'], status: r.status as SenderId['status'], createdAt: r.created_at };
 }
 
-export interface TemplateRow { account_id: string; template_id: string; sender: string; category: string; text: string; status: string; created_at: number }
+export interface TemplateRow { account_id: string; template_id: string; sender: string; category: string; text: string; status: string; created_at: number; entity_id: string | null }
 export function toTemplate(r: TemplateRow): DltTemplate {
   return {
     accountId: r.account_id, templateId: r.template_id, sender: r.sender, category: r.category as DltTemplate['category'],
-    text: r.text, status: r.status as DltTemplate['status'], createdAt: r.created_at,
+    text: r.text, status: r.status as DltTemplate['status'], createdAt: r.created_at, entityId: r.entity_id ?? null,
   };
 }
 

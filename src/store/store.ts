@@ -39,6 +39,8 @@ export interface LedgerEntry {
 export type ClaimedMessage = Pick<Message, 'id' | 'routeId' | 'category' | 'recipient' | 'sender' | 'body' | 'encoding' | 'segments' | 'flash' | 'templateId' | 'expiresAt' | 'attempts'> & {
   /** The real text, sealed, when `body` holds it with a secret masked (see NewMessage.secret). */
   secret?: string | null;
+  /** The DLT principal entity id it is sent under (NewMessage.entityId). */
+  entityId?: string | null;
 };
 
 export interface NewBatch {

@@ -452,6 +452,18 @@ export function storeContract(name: string, fresh: () => Promise<() => Promise<S
       assert.equal(await balance(), 11, 'the cancelled message was refunded; nothing else moved');
     });
 
+    test('a template keeps the DLT entity it is registered under, and a claimed message the entity it is sent under', async () => {
+      await store.addSender({ accountId, sender: 'DAKIYA', kind: 'dlt-header', status: 'active', createdAt: clock.now() });
+      await store.addTemplate({ accountId, templateId: 'T-E', sender: 'DAKIYA', category: 'transactional', text: 'Hi {#var#}', status: 'active', createdAt: clock.now(), entityId: '1201159000000000077' });
+      await store.addTemplate({ accountId, templateId: 'T-N', sender: 'DAKIYA', category: 'transactional', text: 'Yo {#var#}', status: 'active', createdAt: clock.now() });
+      assert.deepEqual((await store.listTemplates(accountId)).map((t) => [t.templateId, t.entityId]), [['T-E', '1201159000000000077'], ['T-N', null]]);
+      const withEntity = message({ templateId: 'T-E', entityId: '1201159000000000077' });
+      const without = message({ templateId: 'T-N' });
+      await store.accept({ accountId, routeId: 'transactional', debit: 2, messages: [withEntity, without] });
+      const claimed = await store.claimDue('transactional', clock.now(), 10);
+      assert.deepEqual(claimed.map((m) => [m.id, m.entityId]).sort(), [[withEntity.id, '1201159000000000077'], [without.id, null]].sort());
+    });
+
     test('the DND registry answers which numbers it holds', async () => {
       assert.equal(await store.addDnd(['919876543210', '919876543211', '919876543210'], clock.now()), 2);
       assert.deepEqual([...(await store.findDnd(['919876543210', '919000000000']))], ['919876543210']);

@@ -25,7 +25,10 @@ test('account create gives the account its initial credits per route', async () 
 test('sender add and template add register a DLT header and its template', async () => {
   assert.deepEqual(await runCli(dataDir, ['sender', 'add', '--account', accountId, '--sender', 'acmein']), { account_id: accountId, sender: 'ACMEIN', kind: 'dlt-header' });
   const t = await runCli(dataDir, ['template', 'add', '--account', accountId, '--template-id', '1007158000001', '--sender', 'ACMEIN', '--category', 'transactional', '--text', 'Order {#str#} ships {#date#}']);
-  assert.deepEqual(t, { account_id: accountId, template_id: '1007158000001' });
+  assert.deepEqual(t, { account_id: accountId, template_id: '1007158000001', entity_id: null });
+  const withEntity = await runCli(dataDir, ['template', 'add', '--account', accountId, '--template-id', '1007158000002', '--sender', 'ACMEIN', '--category', 'transactional',
+    '--text', 'Order {#str#} packed', '--entity-id', '1201159000000000077']);
+  assert.deepEqual(withEntity, { account_id: accountId, template_id: '1007158000002', entity_id: '1201159000000000077' });
 });
 
 test('dnd import reads numbers one per line or comma-separated, with comments', async () => {

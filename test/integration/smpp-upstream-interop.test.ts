@@ -12,7 +12,7 @@ import { transactional } from '../dialects/native-v1/sample-requests.ts';
 // The package has no types; it is a dev-only interop peer.
 const smpp = createRequire(import.meta.url)('smpp') as any;
 
-interface Seen { source_addr: string; destination_addr: string; data_coding: number; message: string; tlv1401: string | undefined; esm_class: number }
+interface Seen { source_addr: string; destination_addr: string; data_coding: number; message: string; tlv1400: string | undefined; tlv1401: string | undefined; esm_class: number }
 const seen: Seen[] = [];
 const binds: Array<{ system_id: string; password: string }> = [];
 let nextId = 0x0a00;
@@ -34,7 +34,7 @@ const server = smpp.createServer({ debug: false }, (session: any) => {
     const message = typeof pdu.short_message === 'string' ? pdu.short_message : pdu.short_message.message;
     seen.push({
       source_addr: pdu.source_addr, destination_addr: pdu.destination_addr, data_coding: pdu.data_coding, message,
-      tlv1401: pdu[0x1401]?.toString('latin1'), esm_class: pdu.esm_class,
+      tlv1400: pdu[0x1400]?.toString('latin1'), tlv1401: pdu[0x1401]?.toString('latin1'), esm_class: pdu.esm_class,
     });
     if (mode === 'reject') {
       session.send(pdu.response({ command_status: smpp.ESME_RINVDSTADR }));
@@ -88,7 +88,9 @@ test('a message goes out over SMPP and its text receipt (decimal id for a hex su
   assert.equal(m.status, 'DELIVERED');
   const s = seen.at(-1)!;
   assert.deepEqual([s.source_addr, s.destination_addr, s.data_coding, s.message, s.tlv1401], ['DAKIYA', '919876543210', 0, 'Hello interop', 'T-PLAIN-1\0']);
+  assert.equal(s.tlv1400, '1201159000000000001\0', 'a template registered without a PE id goes under the connector\'s');
 });
+
 
 test('a receipt given only by TLVs (receipted_message_id, message_state) delivers it too', async () => {
   mode = 'tlv';
@@ -114,4 +116,20 @@ test('a refusal from the only connector rejects the message and refunds it', asy
   const m = await waitForStatus(t, res.body.message_id, 'REJECTED', { key: who.apiKey, timeoutMs: 10_000 });
   assert.equal(m.error_code, 'ERR_CARRIER_REJECTED');
   assert.equal(await creditsOn(t, 'transactional', who.apiKey), 5);
+});
+
+test('a template registered under its own DLT entity, or a Techto peid, puts that PE id in the TLV instead of the connector\'s', async () => {
+  mode = 'text';
+  const registered = { template_id: 'T-ENTITY-1', sender: 'DAKIYA', category: 'transactional', text: 'Entity {#var#} ships today', entity_id: '1201159000000000077' };
+  assert.equal((await t.admin('POST', `/accounts/${t.account.id}/templates`, registered)).status, 201);
+  const native = await t.request('POST', '/v1/sms/send', { to: '9876543210', sender: 'DAKIYA', template_id: 'T-ENTITY-1', message: 'Entity A12 ships today', category: 'transactional' });
+  assert.equal(native.status, 202, native.raw);
+  await waitForStatus(t, native.body.message_id, 'DELIVERED', { timeoutMs: 10_000 });
+  assert.deepEqual([seen.at(-1)!.message, seen.at(-1)!.tlv1400, seen.at(-1)!.tlv1401], ['Entity A12 ships today', '1201159000000000077\0', 'T-ENTITY-1\0']);
+
+  const query = new URLSearchParams({ token: t.account.apiKey, sender: 'DAKIYA', number: '9876543210', route: '2', message: 'Hello peid', templateid: 'T-PLAIN-1', peid: '1201159000000000055' });
+  const techto = await t.request('GET', `/http-api/send?${query}`, undefined, { key: null });
+  assert.equal(techto.status, 200, techto.raw);
+  await waitForStatus(t, techto.body.message_id, 'DELIVERED', { timeoutMs: 10_000 });
+  assert.deepEqual([seen.at(-1)!.message, seen.at(-1)!.tlv1400], ['Hello peid', '1201159000000000055\0']);
 });

@@ -168,7 +168,7 @@ export function adminApi(ctx: HttpContext) {
 
     api.post('/accounts/:id/templates', { schema: { params: AccountId, body: AddTemplate } }, async (request, reply) => {
       const b = request.body;
-      return reply.code(201).send(snake(await admin.addTemplate(request.params.id, { templateId: b.template_id, sender: b.sender, category: b.category, text: b.text })));
+      return reply.code(201).send(snake(await admin.addTemplate(request.params.id, { templateId: b.template_id, sender: b.sender, category: b.category, text: b.text, ...(b.entity_id !== undefined && { entityId: b.entity_id }) })));
     });
     api.get('/accounts/:id/templates', { schema: { params: AccountId } }, async (request) => ({ templates: snake(await admin.listTemplates(request.params.id)) }));
     api.patch('/accounts/:id/templates/:templateId', { schema: { params: AccountTemplate, body: SetStatus } }, async (request, reply) => {

@@ -54,6 +54,7 @@ export const AddTemplate = Type.Object({
   sender: Type.String({ minLength: 1, maxLength: 20 }),
   category: Type.Union(messageCategories.map((c) => Type.Literal(c))),
   text: Type.String({ minLength: 1, maxLength: 2000 }),
+  entity_id: Type.Optional(Type.String({ minLength: 1, maxLength: 30 })),
 }, { additionalProperties: false });
 
 export const DndNumbers = Type.Object({ numbers: Type.Array(Type.String({ maxLength: 40 }), { minItems: 1, maxItems: 100_000 }) }, { additionalProperties: false });

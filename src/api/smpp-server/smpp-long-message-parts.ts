@@ -57,11 +57,13 @@ export class LongMessageParts {
     const whole: DecodedSubmit = {
       ...first,
       templateId: first.templateId ?? undefined,
+      entityId: first.entityId ?? undefined,
       scheduleAt: first.scheduleAt ?? undefined,
       validitySeconds: first.validitySeconds ?? undefined,
       body: Buffer.concat(parts.map((p) => p.body)),
-      // A DLT template id or a receipt request on any part applies to the message.
+      // A DLT template id, PE id or a receipt request on any part applies to the message.
       ...(first.templateId === undefined && { templateId: metas.find((m) => m.templateId !== undefined)?.templateId }),
+      ...(first.entityId === undefined && { entityId: metas.find((m) => m.entityId !== undefined)?.entityId }),
       receipt: metas.some((m) => m.receipt),
       concat: undefined,
     };

@@ -30,6 +30,7 @@ export interface SmppServerOptions {
   maxPendingPerBind: number;
   defaultAlphabet: 'gsm7' | 'latin1';
   dltTemplateIdTag: number;
+  dltPeIdTag: number;
   partTimeoutMs: number;
   maxPartialMessages: number;
   receiptWindow: number;
@@ -127,7 +128,7 @@ export class SmppServer {
         if (kind === 'transmitter' || kind === 'transceiver') {
           customer = new CustomerSession(session, user, {
             send: d.send, reports: d.reports, profiles: d.profiles, clock: d.clock, ids: d.ids, store: d.store,
-            submit: { defaultAlphabet: o.defaultAlphabet, templateIdKey: hexTagKey(o.dltTemplateIdTag) },
+            submit: { defaultAlphabet: o.defaultAlphabet, templateIdKey: hexTagKey(o.dltTemplateIdTag), entityIdKey: hexTagKey(o.dltPeIdTag) },
             maxPending: o.maxPendingPerBind, maxPartialMessages: o.maxPartialMessages, partTimeoutMs: o.partTimeoutMs,
           });
           session.on('request', customer.onRequest);

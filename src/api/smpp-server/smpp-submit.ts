@@ -15,8 +15,10 @@ export type Alphabet = 'gsm7' | 'latin1' | 'ucs2';
 export interface SubmitOptions {
   /** How data_coding 0 is read. */
   defaultAlphabet: 'gsm7' | 'latin1';
-  /** TLV key ('0x1401') of the DLT template id. (A PE id TLV is accepted and not used: the upstream connector sends the operator's.) */
+  /** TLV key ('0x1401') of the DLT template id. */
   templateIdKey: `0x${string}`;
+  /** TLV key ('0x1400') of the DLT principal entity id, which the message is sent upstream under. */
+  entityIdKey: `0x${string}`;
 }
 
 export interface DecodedSubmit {
@@ -27,6 +29,7 @@ export interface DecodedSubmit {
   alphabet: Alphabet;
   flash: boolean;
   templateId: string | undefined;
+  entityId: string | undefined;
   receipt: boolean;
   scheduleAt: number | undefined;
   validitySeconds: number | undefined;
@@ -97,6 +100,10 @@ export function decodeSubmit(pdu: SubmitSm, options: SubmitOptions, now: number)
   } catch {
     throw new SubmitRefused(CommandStatus.ESME_RINVEXPIRY, 'validity_period is not an SMPP time');
   }
+  const entityId = tlvText(tlvs?.[options.entityIdKey]);
+  if (entityId !== undefined && !/^\d{1,30}$/.test(entityId)) {
+    throw new SubmitRefused(CommandStatus.ESME_RINVOPTPARAMVAL, 'the DLT principal entity id TLV must be 1-30 digits');
+  }
   return {
     to: pdu.destination_addr,
     sender: pdu.source_addr,
@@ -104,6 +111,7 @@ export function decodeSubmit(pdu: SubmitSm, options: SubmitOptions, now: number)
     body: concat === undefined ? body : Buffer.from(body),
     alphabet, flash,
     templateId: tlvText(tlvs?.[options.templateIdKey]),
+    entityId,
     // §5.2.17: bits 0-1 ask for an SMSC delivery receipt (1: on any outcome, 2: on failure; both are sent on any outcome).
     receipt: (pdu.registered_delivery & 0x03) !== 0,
     scheduleAt, validitySeconds, concat,
@@ -150,6 +158,7 @@ export function toSendRequest(d: DecodedSubmit, text: string, user: SmppUser, pr
   };
   if (routeId !== undefined) request.route = routeId;
   if (d.templateId !== undefined) request.templateId = d.templateId;
+  if (d.entityId !== undefined) request.entityId = d.entityId;
   if (d.scheduleAt !== undefined) request.scheduleAt = d.scheduleAt;
   if (d.validitySeconds !== undefined) request.validitySeconds = d.validitySeconds;
   if (d.receipt) request.receiptTo = user.systemId;

@@ -1,6 +1,7 @@
 // One message → the submit_sm PDUs that carry it: GSM 03.38 (data_coding 0, one septet per octet
 // as SMPP sends it) or UCS-2 (8), flash as message class 0, concatenated by UDH with an 8- or
-// 16-bit reference, by SAR TLVs, or in one PDU with message_payload; the DLT TLVs; a receipt
+// 16-bit reference, by SAR TLVs, or in one PDU with message_payload; the DLT TLVs (the message's
+// own principal entity id, else the connector's, and its template id); a receipt
 // requested; the validity period set to the message's own expiry, so the carrier stops trying
 // when we would.
 import type { Connector } from '../../domain/connector.ts';
@@ -39,7 +40,8 @@ export function encodeMessage(m: OutboundMessage, c: Connector, reference: numbe
     sm_default_msg_id: 0,
   };
   let dlt: Tlvs | undefined;
-  if (c.dlt.peId !== null) (dlt ??= {})[hexTag(c.dlt.peIdTag)] = `${c.dlt.peId}\0`;
+  const peId = m.entityId ?? c.dlt.peId;
+  if (peId !== null) (dlt ??= {})[hexTag(c.dlt.peIdTag)] = `${peId}\0`;
   if (m.templateId !== null) (dlt ??= {})[hexTag(c.dlt.templateIdTag)] = `${m.templateId}\0`;
 
   // The common case first: a text that fits one segment needs no plan of its parts.

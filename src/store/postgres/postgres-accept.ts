@@ -138,16 +138,16 @@ function toResult(answer: Answer): AcceptResult {
   return { ok: false, reason: 'idempotent_replay', stored: { requestHash: r.request_hash, statusCode: r.status_code, body: r.body } };
 }
 
-const acceptSql = `SELECT dakiya_accept($1::jsonb, ${Array.from({ length: 24 }, (_, i) => `$${i + 2}`).join(', ')}) AS answers`;
+const acceptSql = `SELECT dakiya_accept($1::jsonb, ${Array.from({ length: 25 }, (_, i) => `$${i + 2}`).join(', ')}) AS answers`;
 
 /** The group's messages as one array per column, m_req naming each one's request (1-based). */
 function messageColumns(requests: readonly AcceptRequest[]): unknown[][] {
-  const cols: unknown[][] = Array.from({ length: 24 }, () => []);
+  const cols: unknown[][] = Array.from({ length: 25 }, () => []);
   requests.forEach((request, i) => {
     for (const m of request.messages) {
       const row = [i + 1, m.id, m.accountId, m.batchId, m.routeId, m.category, m.lane, m.recipient, m.sender, m.body, m.templateId,
-        m.encoding, m.segments, m.flash, m.credits, m.status, m.correlationId, m.dueAt, m.scheduledAt, m.expiresAt, m.createdAt, m.receiptTo ?? null, m.callbackUrl ?? null, m.secret ?? null];
-      for (let c = 0; c < 24; c++) cols[c]!.push(row[c]);
+        m.encoding, m.segments, m.flash, m.credits, m.status, m.correlationId, m.dueAt, m.scheduledAt, m.expiresAt, m.createdAt, m.receiptTo ?? null, m.callbackUrl ?? null, m.secret ?? null, m.entityId ?? null];
+      for (let c = 0; c < 25; c++) cols[c]!.push(row[c]);
     }
   });
   return cols;

@@ -10,6 +10,7 @@ import * as eventsWebhooks from './migrations/0004-events-webhooks.ts';
 import * as otp from './migrations/0005-otp.ts';
 import * as campaigns from './migrations/0006-campaigns.ts';
 import * as contentFilter from './migrations/0007-content-filter.ts';
+import * as dltEntity from './migrations/0008-dlt-entity.ts';
 
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '0005-otp': otp,
   '0006-campaigns': campaigns,
   '0007-content-filter': contentFilter,
+  '0008-dlt-entity': dltEntity,
 };
 
 export interface PostgresOptions {

@@ -34,7 +34,7 @@ export class PostgresMessageWriter {
   async claimDue(lane: Lane, now: number, limit: number, fence?: Fence): Promise<ClaimedMessage[]> {
     const { rows } = await query<{
       id: string; route_id: string; category: string; recipient: string; sender: string; body: string; encoding: string;
-      segments: number; flash: boolean; template_id: string | null; expires_at: number; attempts: number; due_at: number; secret: string | null;
+      segments: number; flash: boolean; template_id: string | null; expires_at: number; attempts: number; due_at: number; secret: string | null; entity_id: string | null;
     }>(this.#pool,
       `UPDATE messages m SET status = 'DISPATCHING', attempts = m.attempts + 1
        FROM (SELECT id FROM messages WHERE lane = $1 AND status IN ('QUEUED', 'SCHEDULED') AND due_at <= $2
@@ -42,13 +42,13 @@ export class PostgresMessageWriter {
        WHERE m.id = c.id
          AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM leases WHERE name = $4 AND token = $5 AND expires_at > dakiya_now_ms()))
        RETURNING m.id, m.route_id, m.category, m.recipient, m.sender, m.body, m.encoding, m.segments, m.flash,
-                 m.template_id, m.expires_at, m.attempts, m.due_at, m.secret`,
+                 m.template_id, m.expires_at, m.attempts, m.due_at, m.secret, m.entity_id`,
       [lane, now, limit, fence?.lease ?? null, fence?.token ?? null]);
     rows.sort((a, b) => a.due_at - b.due_at || (a.id < b.id ? -1 : 1));
     return rows.map((r) => ({
       id: r.id, routeId: r.route_id, category: r.category as ClaimedMessage['category'], recipient: r.recipient, sender: r.sender,
       body: r.body, encoding: r.encoding as ClaimedMessage['encoding'], segments: r.segments, flash: r.flash,
-      templateId: r.template_id, expiresAt: r.expires_at, attempts: r.attempts, secret: r.secret,
+      templateId: r.template_id, expiresAt: r.expires_at, attempts: r.attempts, secret: r.secret, entityId: r.entity_id,
     }));
   }
 

@@ -190,8 +190,8 @@ export class PostgresStore implements Store {
     return (await this.#run('UPDATE sender_ids SET status = $1 WHERE account_id = $2 AND sender = $3', status, accountId, sender)) > 0;
   }
   async addTemplate(t: DltTemplate): Promise<void> {
-    await this.#run('INSERT INTO templates (account_id, template_id, sender, category, text, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-      t.accountId, t.templateId, t.sender, t.category, t.text, t.status, t.createdAt);
+    await this.#run('INSERT INTO templates (account_id, template_id, sender, category, text, status, created_at, entity_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
+      t.accountId, t.templateId, t.sender, t.category, t.text, t.status, t.createdAt, t.entityId ?? null);
   }
   async listTemplates(accountId: string): Promise<DltTemplate[]> {
     return (await this.#all<TemplateRow>('SELECT * FROM templates WHERE account_id = $1 ORDER BY template_id', accountId)).map(toTemplate);

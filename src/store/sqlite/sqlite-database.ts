@@ -9,6 +9,7 @@ import * as otp from './migrations/0005-otp.ts';
 import * as campaigns from './migrations/0006-campaigns.ts';
 import * as contentFilter from './migrations/0007-content-filter.ts';
 import * as deferredMessages from './migrations/0008-deferred-messages.ts';
+import * as dltEntity from './migrations/0009-dlt-entity.ts';
 
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '0006-campaigns': campaigns,
   '0007-content-filter': contentFilter,
   '0008-deferred-messages': deferredMessages,
+  '0009-dlt-entity': dltEntity,
 };
 
 export interface SqliteOptions {

@@ -15,7 +15,7 @@ import { type RouteRow, toRoute } from '../store-rows.ts';
 const messageColumns = [
   'id', 'account_id', 'batch_id', 'route_id', 'category', 'lane', 'recipient', 'sender', 'body', 'template_id',
   'encoding', 'segments', 'flash', 'credits', 'status', 'correlation_id', 'due_at', 'scheduled_at', 'expires_at', 'created_at', 'receipt_to',
-  'callback_url', 'secret',
+  'callback_url', 'secret', 'entity_id',
 ] as const;
 /** Rows per multi-row INSERT: fewer statement executions for bulk requests. */
 const chunk = 32;
@@ -34,7 +34,7 @@ interface Finished {
 }
 interface ClaimRow {
   rowid: number; id: string; route_id: string; category: string; recipient: string; sender: string; body: string; encoding: string;
-  segments: number; flash: number; template_id: string | null; expires_at: number; attempts: number; secret: string | null;
+  segments: number; flash: number; template_id: string | null; expires_at: number; attempts: number; secret: string | null; entity_id: string | null;
 }
 
 export class SqliteMessageWriter {
@@ -70,16 +70,17 @@ export class SqliteMessageWriter {
       ledger: db.prepare('INSERT INTO ledger (account_id, route_id, amount, kind, message_id, batch_id, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
       batch: db.prepare('INSERT INTO batches (id, account_id, route_id, total_recipients, accepted_recipients, created_at, scheduled_at, open) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
       campaign: db.prepare(`INSERT INTO campaigns (account_id, name, shoots, messages, created_at, last_shoot_at) VALUES (?, ?, 1, ?, ?, ?)
-        ON CONFLICT (account_id, name) DO UPDATE SET shoots = shoots + 1, messages = messages + excluded.messages, last_shoot_at = max(last_shoot_at, excluded.last_shoot_at)`),
+        ON CONFLICT (account_id, name) DO UPDATE SET shoots = shoots + 1, messages = messages + excluded.messages, last_shoot_at = max(last_shoot_at, excluded.last_shoot_at),
+          created_at = min(created_at, excluded.created_at)`),
       claim: db.prepare<[string, number, number], ClaimRow>(
         `UPDATE messages SET status = 'DISPATCHING', attempts = attempts + 1 WHERE rowid IN (
            SELECT rowid FROM messages WHERE lane = ? AND status IN ('QUEUED', 'SCHEDULED') AND due_at <= ? ORDER BY due_at LIMIT ?
-         ) RETURNING rowid, id, route_id, category, recipient, sender, body, encoding, segments, flash, template_id, expires_at, attempts, secret`),
+         ) RETURNING rowid, id, route_id, category, recipient, sender, body, encoding, segments, flash, template_id, expires_at, attempts, secret, entity_id`),
       claimFenced: db.prepare<[string, number, number, string, number, number], ClaimRow>(
         `UPDATE messages SET status = 'DISPATCHING', attempts = attempts + 1 WHERE rowid IN (
            SELECT rowid FROM messages WHERE lane = ? AND status IN ('QUEUED', 'SCHEDULED') AND due_at <= ? ORDER BY due_at LIMIT ?
          ) AND EXISTS (SELECT 1 FROM leases WHERE name = ? AND token = ? AND expires_at > ?)
-         RETURNING rowid, id, route_id, category, recipient, sender, body, encoding, segments, flash, template_id, expires_at, attempts, secret`),
+         RETURNING rowid, id, route_id, category, recipient, sender, body, encoding, segments, flash, template_id, expires_at, attempts, secret, entity_id`),
       // The claim guard: (? IS NULL OR attempts = ?) — an outcome that names its claim's attempt
       // applies only while the message is still in that claim.
       submitted: db.prepare<[string, number, number, number | null, number | null], { account_id: string; batch_id: string | null }>(
@@ -250,7 +251,7 @@ export class SqliteMessageWriter {
       return {
       id: r.id, routeId: r.route_id, category: r.category as ClaimedMessage['category'], recipient: r.recipient, sender: r.sender,
       body: r.body, encoding: r.encoding as ClaimedMessage['encoding'], segments: r.segments, flash: r.flash === 1,
-      templateId: r.template_id, expiresAt: r.expires_at, attempts: r.attempts, secret: r.secret,
+      templateId: r.template_id, expiresAt: r.expires_at, attempts: r.attempts, secret: r.secret, entityId: r.entity_id,
       };
     });
   }
@@ -448,5 +449,5 @@ type Finisher = (row: Finished | undefined, from: MessageStatus, to: FinalStatus
 
 function pushMessage(p: unknown[], m: AcceptRequest['messages'][number]): void {
   p.push(m.id, m.accountId, m.batchId, m.routeId, m.category, m.lane, m.recipient, m.sender, m.body, m.templateId,
-    m.encoding, m.segments, m.flash ? 1 : 0, m.credits, m.status, m.correlationId, m.dueAt, m.scheduledAt, m.expiresAt, m.createdAt, m.receiptTo ?? null, m.callbackUrl ?? null, m.secret ?? null);
+    m.encoding, m.segments, m.flash ? 1 : 0, m.credits, m.status, m.correlationId, m.dueAt, m.scheduledAt, m.expiresAt, m.createdAt, m.receiptTo ?? null, m.callbackUrl ?? null, m.secret ?? null, m.entityId ?? null);
 }

@@ -171,8 +171,8 @@ export class SqliteStore implements Store {
     return this.#run('UPDATE sender_ids SET status = ? WHERE account_id = ? AND sender = ?', status, accountId, sender) > 0;
   }
   async addTemplate(t: DltTemplate): Promise<void> {
-    this.#run('INSERT INTO templates (account_id, template_id, sender, category, text, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      t.accountId, t.templateId, t.sender, t.category, t.text, t.status, t.createdAt);
+    this.#run('INSERT INTO templates (account_id, template_id, sender, category, text, status, created_at, entity_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      t.accountId, t.templateId, t.sender, t.category, t.text, t.status, t.createdAt, t.entityId ?? null);
   }
   async listTemplates(accountId: string): Promise<DltTemplate[]> {
     return this.#all<TemplateRow>('SELECT * FROM templates WHERE account_id = ? ORDER BY template_id', accountId).map(toTemplate);

@@ -75,9 +75,23 @@ test('registers a DLT template with 201 and makes it usable at once', async () =
   assert.equal(res.status, 201, JSON.stringify(res.body));
   assert.deepEqual({ ...res.body, created_at: 0 }, {
     account_id: account.id, template_id: 'TN_SHIP_001', sender: 'DAKIYA', category: 'transactional', text: 'Your order {#str#} has shipped.', status: 'active', created_at: 0,
+    entity_id: null,
   });
   const sent = await t.request('POST', '/v1/sms/send', { to: '9876543210', sender: 'DAKIYA', template_id: 'TN_SHIP_001', category: 'transactional', variables: ['12345'] }, { key: account.apiKey });
   assert.equal(sent.status, 202, sent.raw);
+});
+
+test('registers a template under its DLT principal entity, and refuses an entity id that is not 1-30 digits', async () => {
+  const res = await addTemplate({ template_id: 'TN_PE_001', sender: 'DAKIYA', category: 'transactional', text: 'Hello {#var#}', entity_id: '1201159000000000077' });
+  assert.equal(res.status, 201, JSON.stringify(res.body));
+  assert.equal(res.body.entity_id, '1201159000000000077');
+  const listed = (await t.admin('GET', `/accounts/${account.id}/templates`)).body.templates.find((tpl: { template_id: string }) => tpl.template_id === 'TN_PE_001');
+  assert.equal(listed.entity_id, '1201159000000000077');
+  for (const entity_id of ['12011590000000000AB', '1'.repeat(31)]) {
+    const body = { template_id: 'TN_PE_BAD', sender: 'DAKIYA', category: 'transactional', text: 'Hello {#var#}', entity_id };
+    await expectRejection(t, operator('POST', `/accounts/${account.id}/templates`, body), 400, 'ERR_INVALID_REQUEST');
+  }
+  assert.equal((await t.admin('GET', `/accounts/${account.id}/templates`)).body.templates.some((tpl: { template_id: string }) => tpl.template_id === 'TN_PE_BAD'), false);
 });
 
 test('lists the account\'s templates', async () => {

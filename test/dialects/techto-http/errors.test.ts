@@ -143,8 +143,14 @@ describe('Techto HTTP API errors', () => {
       await refused(get({ message: order('bell \u0007') }), 422, 106, 'ERR_INVALID_UNICODE', 'Message has characters that cannot be sent');
     });
 
-    test('114 and 115: a suspended template, or one of another route or sender', async () => {
-      await refused(get({ templateid: templates.otp.template_id, message: 'Your OTP is 1234. - Techto' }), 422, 115, 'ERR_TEMPLATE_CATEGORY_MISMATCH', 'Template is for another route or sender ID');
+    test('114 and 115: a suspended template, or one of another route, sender or principal entity', async () => {
+      await refused(get({ templateid: templates.otp.template_id, message: 'Your OTP is 1234. - Techto' }), 422, 115, 'ERR_TEMPLATE_CATEGORY_MISMATCH', 'Template is for another route, sender ID or PE ID');
+      const registered = { template_id: 'T-PE-1', sender: 'TECHTO', category: 'transactional', text: 'Entity check {#var#}', entity_id: '1201159000000000077' };
+      assert.equal((await t.admin('POST', `/accounts/${account.id}/templates`, registered)).status, 201);
+      for (const params of [{ templateid: 'T-PE-1' }, { templateid: undefined }]) {
+        const res = await refused(get({ ...params, message: 'Entity check one', peid: '1201159000000000099' }), 422, 115, 'ERR_TEMPLATE_CATEGORY_MISMATCH', 'Template is for another route, sender ID or PE ID');
+        assert.match(res.body.detail, /T-PE-1 is registered under DLT principal entity 1201159000000000077, not 1201159000000000099/);
+      }
       const other = await setUpAccount(t);
       assert.equal((await t.admin('PATCH', `/accounts/${other.id}/templates/${templates.order.template_id}`, { status: 'suspended' })).status, 204);
       await refused(get({ token: other.apiKey }, { account: other }), 422, 114, 'ERR_DLT_TEMPLATE_SUSPENDED', 'Template suspended');

@@ -15,8 +15,13 @@ test('a one-row chunk and values that differ only in type survive', () => {
   assert.deepEqual(decodeChunk(encodeChunk(mixed, 1), 1, 4), mixed);
 });
 
+test('a chunk written before a column was appended decodes with that column null', () => {
+  assert.deepEqual(decodeChunk(encodeChunk(['a', 1, 'b', 2], 2), 3, 2), ['a', 1, null, 'b', 2, null]);
+});
+
 test('a stored chunk that does not have the expected shape is refused, not half read', () => {
-  assert.throws(() => decodeChunk('[1,2]', 3, 1), /malformed/);
+  assert.throws(() => decodeChunk('[1,2,3,4]', 3, 1), /malformed/);
+  assert.throws(() => decodeChunk('[]', 3, 1), /malformed/);
   assert.throws(() => decodeChunk('[[1,2],3]', 2, 3), /malformed/);
   assert.throws(() => decodeChunk('{"a":1}', 1, 1), /malformed/);
 });

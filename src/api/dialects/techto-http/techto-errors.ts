@@ -82,7 +82,7 @@ export const techtoMessages = {
   ERR_TEMPLATE_NOT_FOUND: 'Invalid template ID',
   ERR_DLT_TEMPLATE_MISMATCH: 'Invalid template ID: message does not match the template',
   ERR_DLT_TEMPLATE_SUSPENDED: 'Template suspended',
-  ERR_TEMPLATE_CATEGORY_MISMATCH: 'Template is for another route or sender ID',
+  ERR_TEMPLATE_CATEGORY_MISMATCH: 'Template is for another route, sender ID or PE ID',
   ERR_SENDER_SUSPENDED: 'Sender ID suspended',
   ERR_TOO_MANY_RECIPIENTS: 'Too many numbers',
   ERR_INVALID_SCHEDULE: 'Invalid schedule time',

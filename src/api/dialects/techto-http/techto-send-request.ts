@@ -27,8 +27,8 @@ export function toSendRequest(request: FastifyRequest): SendRequest {
   const type = techtoTypes[typeNumber(techtoParameter(request, 'type', { maxLength: 20 }))];
   const templateId = techtoParameter(request, 'templateid', { maxLength: 64 });
   if (templateId !== undefined && !/^[\x21-\x7e]+$/.test(templateId)) throw invalidParameter('templateid', 'templateid must be the DLT template ID: visible ASCII characters, no spaces.');
-  // The principal entity id is the connector's (DLT registration of the operator's SMSC account);
-  // a per-account one is not stored, so the value is only checked for its form.
+  // The DLT principal entity the messages are sent under (an SMPP connector's PE id TLV carries
+  // it); a template registered under another entity refuses it (ERR_TEMPLATE_CATEGORY_MISMATCH).
   const peid = techtoParameter(request, 'peid', { maxLength: 30 });
   if (peid !== undefined && !/^\d+$/.test(peid)) throw invalidParameter('peid', 'peid must be the DLT principal entity ID: 1-30 digits.');
   const schedule = techtoParameter(request, 'schedule', { maxLength: 40 });
@@ -37,6 +37,7 @@ export function toSendRequest(request: FastifyRequest): SendRequest {
     category: route.category,
     route: route.routeId,
     ...(templateId === undefined ? { detectTemplate: true } : { templateId }),
+    ...(peid !== undefined && { entityId: peid }),
     ...('unicode' in type && { unicode: type.unicode }),
     ...('flash' in type && { flash: type.flash }),
     ...(schedule !== undefined && { scheduleAt: parseSchedule(schedule) }),

@@ -34,6 +34,13 @@ test('a short GSM message is one submit_sm with unpacked septets, a receipt requ
   assert.equal(pdu!.validity_period, '261122103015700+');
 });
 
+test('a message sent under its own DLT entity carries that PE id, not the connector\'s', () => {
+  const [pdu] = encodeMessage(message('Hello', { entityId: '1201159000000000077' }), connector, 7);
+  assert.deepEqual(pdu!.tlvs, { '0x1400': '1201159000000000077\0', '0x1401': '1107161234567890123\0' });
+  const [none] = encodeMessage(message('Hello', { entityId: '1201159000000000077' }), { ...connector, dlt: { ...connector.dlt, peId: null } }, 7);
+  assert.equal(none!.tlvs?.['0x1400'], '1201159000000000077\0', 'and carries it where the connector has none');
+});
+
 test('a long GSM message is split into UDH parts with one 8-bit reference, numbered in order', () => {
   const body = 'x'.repeat(400);
   const pdus = encodeMessage(message(body), connector, 0x1ff);
