@@ -375,9 +375,6 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
     store, profiles: core.profiles, clock, ids: core.ids, policy, checkCallbackUrl: (url) => core.webhooks.checkUrl(url, 'callback_url'),
     onAccepted: (lane, count) => {
       workers.get(lane)?.wake();
-      // A request this large was committed as deferred chunks (SQLite): fan them out now.
-      const deferFrom = config.store.sqlite.deferBatchesFrom;
-      if (works && store.driver === 'sqlite' && deferFrom > 0 && count >= deferFrom) expander.wake();
       metrics.accepted.inc({ lane }, count);
     },
     sealSecret: (text, id) => core.box.seal(text, `message:${id}`),
@@ -414,6 +411,8 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
   }
   // Work accepted by another node wakes this node's dispatchers at once (when the store can tell).
   const unsubscribe = works ? store.onWork?.((lane) => workers.get(lane)?.wake()) : undefined;
+  // A commit that deferred messages (SQLite's large batches): make their rows now.
+  const unsubscribeDeferred = works ? store.onDeferred?.(() => expander.wake()) : undefined;
   if (works) {
     receipts.start();
     await loadConnectors().catch(onError('connectors'));
@@ -462,6 +461,7 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
         clearInterval(health);
         clearInterval(patternTimer);
         unsubscribe?.();
+        unsubscribeDeferred?.();
         await housekeepingLease.stop();
         await http.close();
         await smppServer?.close();

@@ -232,6 +232,8 @@ export class SendService {
     const sender = resolveSender(profile, request.sender);
     const template = request.templateId === undefined ? undefined : resolveTemplate(profile, request.templateId, request.category, sender.sender);
     const detector = request.detectTemplate === true && !template ? new TemplateDetector(profile.templates, sender.sender, request.category, policy) : undefined;
+    // The entity the messages go under: a given template's is checked against the request's once.
+    const requestEntity = template ? entityFor(template, request.entityId) : request.entityId ?? null;
     const { dueAt, scheduled } = this.#dueTime(request, now);
     const validity = request.validitySeconds ?? policy.defaultValiditySeconds;
     const expiresAt = dueAt + validity * 1000;
@@ -304,7 +306,7 @@ export class SendService {
       }
       let content: Content;
       let templateId = template?.templateId ?? null;
-      let entityId = template ? entityFor(template, request.entityId) : request.entityId ?? null;
+      let entityId = requestEntity;
       try {
         content = contentFor(r);
         if (detector) {

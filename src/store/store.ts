@@ -424,6 +424,11 @@ export interface Store extends OtpStore, ContentPatternStore {
    * Returns the unsubscribe. Optional.
    */
   onWork?(listener: (lane: Lane) => void): () => void;
+  /**
+   * Calls `listener` after a commit that deferred messages (see expandDeferred), so the node can
+   * make their rows at once. Returns the unsubscribe. Optional: a store that never defers has none.
+   */
+  onDeferred?(listener: () => void): () => void;
   /** Resolves when the database answers; rejects with StoreUnavailableError when it does not. */
   ping(): Promise<void>;
   /**

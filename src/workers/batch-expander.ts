@@ -1,8 +1,8 @@
 // Turns a large batch's deferred chunks into message rows after its 2xx (see Store.expandDeferred):
 // one chunk per transaction, yielding to the event loop between chunks so requests and the OTP lane
 // keep moving while a 50,000-message batch fans out. The store wakes each lane's dispatcher as its
-// rows appear. Woken by each accept large enough to be deferred; the poll finds chunks left by a
-// crash or by another process (on a store that never defers, a poll costs nothing: it answers []).
+// rows appear. Woken after each commit that deferred messages (Store.onDeferred); the poll finds
+// chunks left by a crash or by another process (on a store that never defers it answers [] at once).
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Store } from '../store/store.ts';
 import { WakeLoop } from './wake-loop.ts';

@@ -49,6 +49,8 @@ export class SqliteMessageWriter {
   #hasParts = false;
   /** A batch of at least this many messages is committed as deferred chunks (0: never). */
   #deferFrom: number;
+  /** Some accept deferred messages since takeDeferred() was last asked. */
+  #deferred = false;
   #expandOne: (seq: number) => Expanded | undefined;
   #s;
 
@@ -182,6 +184,7 @@ export class SqliteMessageWriter {
         for (let j = i; j < end; j++) pushMessage(params, messages[j]!);
         s.defer.run(accountId, batch.id, messages[i]!.lane, end - i, encodeChunk(params, messageColumns.length));
       }
+      this.#deferred = true;
     } else {
       let i = 0;
       for (; i + chunk <= messages.length; i += chunk) {
@@ -234,6 +237,13 @@ export class SqliteMessageWriter {
       if (expanded) out.push(expanded);
     }
     return out;
+  }
+
+  /** Whether some accept deferred messages since the last call (its transaction committed once accept resolved). */
+  takeDeferred(): boolean {
+    const deferred = this.#deferred;
+    this.#deferred = false;
+    return deferred;
   }
 
   /** Messages committed in deferred chunks and not yet rows, per lane. */

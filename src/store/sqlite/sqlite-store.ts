@@ -41,6 +41,7 @@ export class SqliteStore implements Store {
   #otp: SqliteOtpStore;
   #contentPatterns: SqliteContentPatternStore;
   #workListeners = new Set<(lane: Lane) => void>();
+  #deferListeners = new Set<() => void>();
 
   static async open(options: SqliteStoreOptions): Promise<SqliteStore> {
     return new SqliteStore(await openSqlite(options), options.groupCommit, options.deferFrom ?? 0);
@@ -196,8 +197,14 @@ export class SqliteStore implements Store {
     return found;
   }
 
-  accept(request: AcceptRequest): Promise<AcceptResult> {
-    return this.#writer.accept(request);
+  async accept(request: AcceptRequest): Promise<AcceptResult> {
+    const result = await this.#writer.accept(request);
+    if (this.#writer.takeDeferred()) for (const listener of this.#deferListeners) listener();
+    return result;
+  }
+  onDeferred(listener: () => void): () => void {
+    this.#deferListeners.add(listener);
+    return () => this.#deferListeners.delete(listener);
   }
   async expandDeferred(maxChunks: number): Promise<Array<{ lane: Lane; count: number }>> {
     return this.#woke(this.#writer.expandDeferred({ maxChunks }));
