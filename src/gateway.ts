@@ -115,6 +115,7 @@ export async function openStore(config: Readonly<Config>, dataDir = resolve(conf
     return PostgresStore.open({
       url, poolSize: postgres.poolSize, connectTimeoutMs: postgres.connectTimeoutMs,
       groupCommit: { maxBatch: groupCommit.maxBatch, maxInFlight: postgres.commitsInFlight },
+      analyzeFreshTablesFrom: postgres.analyzeFreshTablesFrom,
     });
   }
   mkdirSync(dataDir, { recursive: true });

@@ -41,6 +41,7 @@ export const ConfigSchema = section({
       poolSize: Type.Integer({ minimum: 2, default: 20, description: 'Connections each node keeps to PostgreSQL.' }),
       connectTimeoutMs: Type.Integer({ minimum: 100, default: 5000, description: 'How long a query waits for a connection before the request is answered 503, in ms.' }),
       commitsInFlight: Type.Integer({ minimum: 1, default: 4, description: 'Group commits in flight at once on PostgreSQL (each holds one connection).' }),
+      analyzeFreshTablesFrom: Type.Integer({ minimum: 0, default: 1000, description: 'A hot table never analysed yet is analysed once this many rows were written to it, rather than planned without statistics until autovacuum gets to it (0 = leave it to autovacuum).' }),
     }),
     groupCommit: section({
       maxBatch: Type.Integer({ minimum: 1, default: 1000, description: 'Most requests committed in one transaction.' }),

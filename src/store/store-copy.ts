@@ -106,6 +106,9 @@ export async function copySqliteToPostgres(options: StoreCopyOptions): Promise<S
         nextIds[`${table.name}.${table.identity}`] = next;
       }
       await client.query('COMMIT');
+      // Fresh statistics for what was just filled: without them PostgreSQL plans the first
+      // minutes of traffic blind (store/postgres/postgres-statistics.ts).
+      for (const table of plan) await client.query(`ANALYZE ${quote(table.name)}`);
       return report(source, nextIds, replacedRoutes);
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});

@@ -29,10 +29,16 @@ import { PostgresContentPatternStore } from './postgres-content-pattern-store.ts
 import type { ContentPattern } from '../../domain/content-pattern.ts';
 import type { AddContentPatternResult } from '../content-pattern-rows.ts';
 import { WorkListener } from './postgres-work-listener.ts';
+import { YoungTableAnalyzer } from './postgres-statistics.ts';
 
 export interface PostgresStoreOptions extends PostgresOptions {
   groupCommit: PostgresGroupCommitOptions;
+  /** A hot table never analysed is analysed once this many rows were written to it (postgres-statistics.ts); 0 or absent = never. */
+  analyzeFreshTablesFrom?: number;
 }
+
+/** How often the store looks for hot tables still without statistics, in ms. */
+const freshTableCheckMs = 1000;
 
 export class PostgresStore implements Store {
   readonly driver = 'postgres';
@@ -45,6 +51,7 @@ export class PostgresStore implements Store {
   #closed = false;
 
   #work: WorkListener;
+  #analyzer: YoungTableAnalyzer | undefined;
 
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
     const pool = createPool(options);
@@ -54,12 +61,17 @@ export class PostgresStore implements Store {
       await pool.end();
       throw error;
     }
-    return new PostgresStore(pool, options.groupCommit, new WorkListener(options.url));
+    const from = options.analyzeFreshTablesFrom ?? 0;
+    // Statistics are an optimisation: a failed look (the database away) is tried again at the next.
+    const analyzer = from > 0 ? new YoungTableAnalyzer(pool, { minRows: from, intervalMs: freshTableCheckMs, onError: () => {} }) : undefined;
+    analyzer?.start();
+    return new PostgresStore(pool, options.groupCommit, new WorkListener(options.url), analyzer);
   }
 
-  private constructor(pool: pg.Pool, groupCommit: PostgresGroupCommitOptions, work: WorkListener) {
+  private constructor(pool: pg.Pool, groupCommit: PostgresGroupCommitOptions, work: WorkListener, analyzer: YoungTableAnalyzer | undefined) {
     this.#pool = pool;
     this.#work = work;
+    this.#analyzer = analyzer;
     this.#accept = new PostgresAccept(pool, groupCommit);
     this.#writer = new PostgresMessageWriter(pool);
     this.#events = new PostgresEventStore(pool);
@@ -70,6 +82,7 @@ export class PostgresStore implements Store {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#analyzer?.stop();
     await this.#work.close();
     await this.#accept.drain();
     await this.#pool.end();
