@@ -71,6 +71,9 @@ export class PostgresAccept {
           for (const p of group) p.reject(error);
           return;
         }
+        // Any other failure — one request's own (a concurrent Idempotency-Key), or a balance that
+        // another group spent after this one read it (DK002, see migration 0009) — sends each
+        // request alone below.
         answers = undefined;
       }
       if (answers) {
@@ -93,20 +96,20 @@ export class PostgresAccept {
 
   async #callAlone(request: AcceptRequest): Promise<Answer[]> {
     try {
-      return await this.#call([request]);
+      return await this.#call([request], [0], true);
     } catch (error) {
       // Another node stored the same Idempotency-Key between our check and our insert: once
       // more, and the check finds its response.
-      if ((error as { code?: string }).code === 'DK001') return this.#call([request]);
+      if ((error as { code?: string }).code === 'DK001') return this.#call([request], [0], true);
       throw error;
     }
   }
 
   /** Sends the requests in `order` (indexes into `requests`) and answers in the given order. */
-  async #call(requests: readonly AcceptRequest[], order: readonly number[] = requests.map((_, i) => i)): Promise<Answer[]> {
+  async #call(requests: readonly AcceptRequest[], order: readonly number[], lockFirst = false): Promise<Answer[]> {
     try {
       const ordered = order.map((i) => requests[i]!);
-      const result = await this.#pool.query<{ answers: Answer[] }>(acceptSql, [JSON.stringify(ordered.map(encode)), ...messageColumns(ordered)]);
+      const result = await this.#pool.query<{ answers: Answer[] }>(acceptSql, [JSON.stringify(ordered.map(encode)), ...messageColumns(ordered), lockFirst]);
       const answers: Answer[] = new Array(requests.length);
       result.rows[0]!.answers.forEach((answer, k) => { answers[order[k]!] = answer; });
       return answers;
@@ -121,7 +124,7 @@ export class PostgresAccept {
  * its message with it): the same dakiya_accept(), so the same rules and the same wake-up.
  */
 export async function acceptOnClient(client: pg.ClientBase, request: AcceptRequest): Promise<AcceptResult> {
-  const result = await client.query<{ answers: Answer[] }>(acceptSql, [JSON.stringify([encode(request)]), ...messageColumns([request])]);
+  const result = await client.query<{ answers: Answer[] }>(acceptSql, [JSON.stringify([encode(request)]), ...messageColumns([request]), true]);
   return toResult(result.rows[0]!.answers[0]!);
 }
 
@@ -138,7 +141,8 @@ function toResult(answer: Answer): AcceptResult {
   return { ok: false, reason: 'idempotent_replay', stored: { requestHash: r.request_hash, statusCode: r.status_code, body: r.body } };
 }
 
-const acceptSql = `SELECT dakiya_accept($1::jsonb, ${Array.from({ length: 25 }, (_, i) => `$${i + 2}`).join(', ')}) AS answers`;
+/** $27 is lock_first: debit before writing (a request alone, or inside a caller's transaction) rather than last (a group). */
+const acceptSql = `SELECT dakiya_accept($1::jsonb, ${Array.from({ length: 26 }, (_, i) => `$${i + 2}`).join(', ')}) AS answers`;
 
 /** The group's messages as one array per column, m_req naming each one's request (1-based). */
 function messageColumns(requests: readonly AcceptRequest[]): unknown[][] {

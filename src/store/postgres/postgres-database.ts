@@ -11,6 +11,7 @@ import * as otp from './migrations/0005-otp.ts';
 import * as campaigns from './migrations/0006-campaigns.ts';
 import * as contentFilter from './migrations/0007-content-filter.ts';
 import * as dltEntity from './migrations/0008-dlt-entity.ts';
+import * as acceptDebitLast from './migrations/0009-accept-debit-last.ts';
 
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '0006-campaigns': campaigns,
   '0007-content-filter': contentFilter,
   '0008-dlt-entity': dltEntity,
+  '0009-accept-debit-last': acceptDebitLast,
 };
 
 export interface PostgresOptions {
