@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { inspectStore, runCli, spawnGateway } from '../fixtures/child-gateway.ts';
-import { type Accepted, pour, verifyCredits, waitAllFinal } from '../fixtures/load.ts';
+import { type Accepted, pour, verifyCredits, waitAllFinal, waitStoreFinal } from '../fixtures/load.ts';
 import { onPostgres } from '../fixtures/postgres.ts';
 
 const dirs: string[] = [];
@@ -63,6 +63,7 @@ async function killDuringLoad(env: Record<string, string>, diagnostic: (message:
       }
     }
     await waitAllFinal(second.url, apiKey, accepted);
+    await waitStoreFinal(() => inspectStore(dataDir), accountId, 60_000);
   } finally {
     await second.stop();
   }

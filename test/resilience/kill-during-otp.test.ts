@@ -10,7 +10,7 @@ import { after, test } from 'node:test';
 import { CommandStatus } from '../../src/protocols/smpp/index.ts';
 import { startSmscSimulator } from '../../src/simulator/smsc-simulator.ts';
 import { inspectStore, runCli, spawnGateway } from '../fixtures/child-gateway.ts';
-import { type Accepted, verifyCredits, waitAllFinal } from '../fixtures/load.ts';
+import { type Accepted, verifyCredits, waitAllFinal, waitStoreFinal } from '../fixtures/load.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'dakiya-kill-otp-'));
 after(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -66,6 +66,7 @@ test('a server killed with SIGKILL during OTP sends loses no accepted OTP, and e
     const second = await spawnGateway(dataDir, env);
     try {
       await waitAllFinal(second.url, apiKey, accepted, 180_000);
+      await waitStoreFinal(() => inspectStore(dataDir), accountId, 60_000);
       const taken = sim.submissions().filter((s) => s.command_status === CommandStatus.ESME_ROK);
       const texts = taken.map((s) => ({ to: s.destination_addr, text: s.short_message.toString('latin1') }));
       const masked = texts.filter((t) => !/^\d{6} is your code\. - DAKIYA$/.test(t.text));

@@ -10,7 +10,7 @@ import { after, test } from 'node:test';
 import { CommandStatus } from '../../src/protocols/smpp/index.ts';
 import { startSmscSimulator } from '../../src/simulator/smsc-simulator.ts';
 import { inspectStore, runCli, spawnGateway } from '../fixtures/child-gateway.ts';
-import { type Accepted, pour, verifyCredits, waitAllFinal } from '../fixtures/load.ts';
+import { type Accepted, pour, verifyCredits, waitAllFinal, waitStoreFinal } from '../fixtures/load.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'dakiya-kill-smpp-'));
 after(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -49,6 +49,7 @@ test('a server killed with SIGKILL while submitting over SMPP loses no message a
     const second = await spawnGateway(dataDir, env);
     try {
       await waitAllFinal(second.url, apiKey, accepted, 180_000);
+      await waitStoreFinal(() => inspectStore(dataDir), accountId, 60_000);
     } finally {
       await second.stop();
     }
