@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildHttpServer } from './api/http/http-server.ts';
+import { IngressPressure } from './workers/ingress-pressure.ts';
 import { SmppServer } from './api/smpp-server/smpp-server.ts';
 import { LocalRateLimiter, type RateLimiter, SharedRateLimiter } from './api/http/rate-limiter.ts';
 import type { Channel } from './channels/channel.ts';
@@ -341,6 +342,12 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
     },
     onError: onError('lease'),
   });
+  // The bulk lane gives way while customers' own requests saturate this node (workers/ingress-pressure.ts).
+  const yieldCfg = config.dispatch.bulkYield;
+  const ingress = works && yieldCfg.enabled
+    ? new IngressPressure(yieldCfg, { onChange: (busy) => metrics.ingressPressure.set(busy ? 1 : 0) })
+    : undefined;
+  ingress?.start();
   const workers = new Map(lanes.map((lane) => [lane, new DispatchWorker(lane, {
     store, clock, channelFor, options: config.dispatch, promotionalWindow: config.promotionalWindow,
     reveal: (sealed, id) => core.box.open(sealed, `message:${id}`),
@@ -353,6 +360,7 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
     },
     lease: dispatchLease,
     capacity: () => (smpp.serving ? smpp.capacity() : Infinity),
+    ...(lane === 'bulk' && ingress && { pacing: { pressure: ingress, batchSize: yieldCfg.batchSize, pauseMs: yieldCfg.pauseMs } }),
   })]));
 
   const housekeeping = new HousekeepingWorker({
@@ -392,7 +400,7 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
   const limiter: RateLimiter = store.driver === 'sqlite' ? new LocalRateLimiter(clock) : new SharedRateLimiter(store, clock);
   const http = await buildHttpServer({
     config, logger, clock, metrics, send, reports, admin: core.admin, connectors: core.connectors, smppUsers: core.smppUsers, auth: core.auth, webhooks: core.webhooks, otp, otpAdmin: core.otpAdmin, contentFilterAdmin: core.contentFilterAdmin,
-    ready: () => ready && storeUp, limiter, api: role !== 'worker',
+    ready: () => ready && storeUp, limiter, api: role !== 'worker', onCustomerRequest: ingress && (() => ingress.note()),
     notReadyReason: () => (ready && !storeUp ? 'The database is unreachable; nothing was stored. Retry shortly.' : undefined),
   });
   // Patterns stored by the admin API or the CLI (on any node) reach this node's sends within
@@ -443,7 +451,7 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
   if (role !== 'worker' && config.smpp.enabled) {
     smppServer = new SmppServer({
       options: config.smpp, users: core.smppUsers, send, reports, profiles: core.profiles, store, clock, ids: core.ids,
-      onError: onError('smpp-server'),
+      onError: onError('smpp-server'), onCustomerRequest: ingress && (() => ingress.note()),
     });
     try {
       await smppServer.listen();
@@ -467,6 +475,7 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
         await http.close();
         await smppServer?.close();
         await expander.stop();
+        ingress?.stop();
         await dispatchLease.stop();
         await Promise.all([...workers.values()].map((w) => w.stop()));
         clearInterval(connectorTimer);

@@ -116,6 +116,14 @@ export const ConfigSchema = section({
     maxInFlight: Type.Integer({ minimum: 1, default: 5000, description: 'Submissions outstanding per lane.' }),
     lingerMs: Type.Integer({ minimum: 0, default: 5, description: 'How long the transactional and bulk lanes wait after new work arrives before claiming, so claims come in batches (the OTP lane never waits).' }),
     retryBackoffMs: Type.Integer({ minimum: 0, default: 2000, description: 'Wait before the first retry of a submission that failed temporarily, in ms; it doubles with each further attempt, up to 15 minutes.' }),
+    bulkYield: section({
+      enabled: Type.Boolean({ default: true, description: 'The bulk lane gives way while customers\' requests saturate the node: it claims in small slices with pauses, so API calls, SMPP submits and the OTP and transactional lanes keep their CPU.' }),
+      busyAbove: Type.Number({ minimum: 0, maximum: 1, default: 0.85, description: 'Event-loop utilisation (0–1) over one window from which the node counts as saturated.' }),
+      minRequestsPerSecond: Type.Integer({ minimum: 1, default: 200, description: 'Customer requests per second (API calls, SMPP submits) from which the saturation counts as theirs rather than the campaign\'s own.' }),
+      windowMs: Type.Integer({ minimum: 10, default: 100, description: 'Length of one measuring window, in ms.' }),
+      batchSize: Type.Integer({ minimum: 1, default: 50, description: 'Most messages the bulk lane claims at once while it gives way.' }),
+      pauseMs: Type.Integer({ minimum: 1, default: 25, description: 'Pause after each such claim, in ms (so at most batchSize × 1000 / pauseMs bulk messages a second).' }),
+    }),
   }),
   sandbox: section({
     latencyMs: Type.Integer({ minimum: 0, default: 0, description: 'Submit latency of the sandbox channel, in ms.' }),

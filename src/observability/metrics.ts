@@ -18,6 +18,7 @@ export class Metrics {
   readonly channelSubmits = new Counter({ name: 'dakiya_channel_submits_total', help: 'Messages handed to a channel by this node', labelNames: ['channel'], registers: [this.registry] });
   readonly lastSubmit = new Gauge({ name: 'dakiya_channel_last_submit_timestamp_ms', help: 'Wall-clock time this node last handed messages to a channel, in ms since the epoch', labelNames: ['channel'], registers: [this.registry] });
   readonly leaseAcquiredAt = new Gauge({ name: 'dakiya_lease_acquired_timestamp_ms', help: 'Wall-clock time this node last won the lease, in ms since the epoch', labelNames: ['lease'], registers: [this.registry] });
+  readonly ingressPressure = new Gauge({ name: 'dakiya_ingress_pressure', help: '1 while customers\' requests saturate this node and the bulk lane gives way (dispatch.bulkYield)', registers: [this.registry] });
   readonly leaseHeld = new Gauge({ name: 'dakiya_lease_held', help: '1 while this node holds the lease (channel dispatch, housekeeping)', labelNames: ['lease'], registers: [this.registry] });
   readonly channelUp = new Gauge({ name: 'dakiya_channel_up', help: '1 when a channel is connected', labelNames: ['channel'], registers: [this.registry] });
   readonly receiptsDropped = new Counter({ name: 'dakiya_receipts_dropped_total', help: 'Receipts that overtook a submission which was then never recorded (left in doubt), forgotten after an hour', registers: [this.registry] });

@@ -30,6 +30,17 @@ export interface DispatchEvents {
  * The lease this node dispatches under (several nodes on one database): claims are fenced by its
  * token, and nothing is handed to a channel unless the lease is surely still held at that moment.
  */
+/**
+ * How a lane gives way to customers' requests (the bulk lane: see workers/ingress-pressure.ts):
+ * while `pressure.busy`, it claims at most `batchSize` messages at a time and waits `pauseMs`
+ * after each claim.
+ */
+export interface DispatchPacing {
+  pressure: { readonly busy: boolean };
+  batchSize: number;
+  pauseMs: number;
+}
+
 export interface DispatchLease {
   readonly fence: Fence | undefined;
   held(): boolean;
@@ -53,6 +64,8 @@ export class DispatchWorker {
   #lease: DispatchLease | undefined;
   #capacity: () => number;
   #reveal: (sealed: string, messageId: string) => string;
+  #pacing: DispatchPacing | undefined;
+  #unpause: (() => void) | undefined;
 
   constructor(lane: Lane, deps: {
     store: Store; channelFor: (routeId: string) => Channel; clock: Clock; options: DispatchOptions; promotionalWindow: SendingWindow; events?: DispatchEvents;
@@ -65,8 +78,11 @@ export class DispatchWorker {
     capacity?: () => number;
     /** Opens a message's sealed real text (one whose body has a secret masked), right before it goes to its channel. */
     reveal?: (sealed: string, messageId: string) => string;
+    /** Give way to customers' requests while they saturate the node (the bulk lane). */
+    pacing?: DispatchPacing;
   }) {
     this.#lease = deps.lease;
+    this.#pacing = deps.pacing;
     this.#capacity = deps.capacity ?? (() => Infinity);
     this.#reveal = deps.reveal ?? (() => { throw new Error('no way to open a sealed message text'); });
     this.lane = lane;
@@ -93,6 +109,7 @@ export class DispatchWorker {
   async stop(): Promise<void> {
     this.#running = false;
     this.wake();
+    this.#unpause?.();
     await this.#loop;
     await Promise.allSettled([...this.#pending]);
   }
@@ -103,14 +120,18 @@ export class DispatchWorker {
       try {
         const room = Math.min(this.#options.maxInFlight, this.#capacity()) - this.#inFlight;
         const fence = this.#lease?.fence;
-        if (room > 0 && (!this.#lease || fence)) claimed = await this.#store.claimDue(this.lane, this.#clock.now(), Math.min(room, this.#options.batchSize), fence);
+        const paced = this.#pacing?.pressure.busy === true;
+        const batch = paced ? Math.min(this.#options.batchSize, this.#pacing!.batchSize) : this.#options.batchSize;
+        if (room > 0 && (!this.#lease || fence)) claimed = await this.#store.claimDue(this.lane, this.#clock.now(), Math.min(room, batch), fence);
       } catch (error) {
         this.#events.onError?.(error);
       }
       if (claimed.length > 0) {
         this.#track(this.#dispatch(claimed));
-        // Yield so HTTP requests and receipts interleave with a long drain.
-        await new Promise((resolve) => setImmediate(resolve));
+        // Yield so HTTP requests and receipts interleave with a long drain; while customers'
+        // requests saturate the node, a paced lane steps aside for a while.
+        if (this.#pacing?.pressure.busy) await this.#pause(this.#pacing.pauseMs);
+        else await new Promise((resolve) => setImmediate(resolve));
         continue;
       }
       this.#woken = false;
@@ -118,6 +139,17 @@ export class DispatchWorker {
       // Woken by new work: let a little more arrive, so one claim and one commit serve many messages.
       if (this.#woken && this.#options.lingerMs > 0 && this.lane !== 'otp') await new Promise((r) => setTimeout(r, this.#options.lingerMs));
     }
+  }
+
+  /** Waits `ms` — new work does not cut it short, only stop() does. */
+  async #pause(ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await new Promise<void>((resolve) => {
+      this.#unpause = resolve;
+      timer = setTimeout(resolve, ms);
+    });
+    clearTimeout(timer);
+    this.#unpause = undefined;
   }
 
   #track(work: Promise<void>): void {

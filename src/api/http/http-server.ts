@@ -18,6 +18,8 @@ import type { RateLimiter } from './rate-limiter.ts';
 import { errorReply, noEndpoint } from './error-reply.ts';
 
 export interface HttpServerDeps extends Omit<HttpContext, 'authenticate' | 'classify' | 'admitBulk'> {
+  /** Called for each customer API request, before anything else (workers/ingress-pressure.ts counts them). */
+  onCustomerRequest?: (() => void) | undefined;
   logger: Logger;
   clock: Clock;
   /** Readiness: false while starting or draining, or while the database does not answer. */
@@ -64,6 +66,7 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
     ...deps,
     admitBulk: (isLarge) => admitThrough(bulkGate, isLarge),
     async authenticate(request, reply) {
+      deps.onCustomerRequest?.();
       if (!deps.ready()) throw new DakiyaError('ERR_SERVICE_UNAVAILABLE', deps.notReadyReason?.(), { retry_after: notReadyRetryAfterSeconds });
       const principal = await deps.auth.authenticate(bearerOrQueryToken(request.headers, request.query), request.ip);
       request.principal = principal;

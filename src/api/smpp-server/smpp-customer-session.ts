@@ -28,7 +28,8 @@ export interface CustomerServices {
   maxPending: number;
   maxPartialMessages: number;
   partTimeoutMs: number;
-  /** Called with each accepted message (metrics). */
+  /** Called for each request PDU, before it is handled. */
+  onRequest?: () => void;
 }
 
 export class CustomerSession {
@@ -48,6 +49,7 @@ export class CustomerSession {
   }
 
   readonly onRequest = (pdu: Pdu): void => {
+    this.#s.onRequest?.();
     switch (pdu.command) {
       case 'submit_sm': return this.#submit(pdu);
       case 'query_sm': return void this.#query(pdu);

@@ -50,6 +50,8 @@ export interface SmppServerDeps {
   /** The system_id this server answers binds with. */
   systemId?: string;
   onError?: (error: unknown) => void;
+  /** Called for each customer request PDU on a bound session (workers/ingress-pressure.ts counts them). */
+  onCustomerRequest?: (() => void) | undefined;
 }
 
 export class SmppServer {
@@ -130,6 +132,7 @@ export class SmppServer {
             send: d.send, reports: d.reports, profiles: d.profiles, clock: d.clock, ids: d.ids, store: d.store,
             submit: { defaultAlphabet: o.defaultAlphabet, templateIdKey: hexTagKey(o.dltTemplateIdTag), entityIdKey: hexTagKey(o.dltPeIdTag) },
             maxPending: o.maxPendingPerBind, maxPartialMessages: o.maxPartialMessages, partTimeoutMs: o.partTimeoutMs,
+            ...(d.onCustomerRequest && { onRequest: d.onCustomerRequest }),
           });
           session.on('request', customer.onRequest);
         }
