@@ -27,10 +27,6 @@ export interface DispatchEvents {
 }
 
 /**
- * The lease this node dispatches under (several nodes on one database): claims are fenced by its
- * token, and nothing is handed to a channel unless the lease is surely still held at that moment.
- */
-/**
  * How a lane gives way to customers' requests (the bulk lane: see workers/ingress-pressure.ts):
  * while `pressure.busy`, it claims at most `batchSize` messages at a time and waits `pauseMs`
  * after each claim.
@@ -41,6 +37,10 @@ export interface DispatchPacing {
   pauseMs: number;
 }
 
+/**
+ * The lease this node dispatches under (several nodes on one database): claims are fenced by its
+ * token, and nothing is handed to a channel unless the lease is surely still held at that moment.
+ */
 export interface DispatchLease {
   readonly fence: Fence | undefined;
   held(): boolean;
@@ -120,8 +120,8 @@ export class DispatchWorker {
       try {
         const room = Math.min(this.#options.maxInFlight, this.#capacity()) - this.#inFlight;
         const fence = this.#lease?.fence;
-        const paced = this.#pacing?.pressure.busy === true;
-        const batch = paced ? Math.min(this.#options.batchSize, this.#pacing!.batchSize) : this.#options.batchSize;
+        const pacing = this.#pacing?.pressure.busy ? this.#pacing : undefined;
+        const batch = pacing ? Math.min(this.#options.batchSize, pacing.batchSize) : this.#options.batchSize;
         if (room > 0 && (!this.#lease || fence)) claimed = await this.#store.claimDue(this.lane, this.#clock.now(), Math.min(room, batch), fence);
       } catch (error) {
         this.#events.onError?.(error);
