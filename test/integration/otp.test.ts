@@ -77,6 +77,13 @@ describe('OTP through the native API', () => {
     return codeIn(list[count - 1]!.body);
   };
   const events = async (type: string) => (await t.request('GET', '/v1/events?limit=1000')).body.events.filter((e: { event: string }) => e.event === type);
+  // On PostgreSQL an event is listed once every write transaction older than it has ended, in the
+  // whole cluster — which the suite shares with test files that freeze a node mid-transaction for
+  // up to 5 s (docs/reference/postgres.md): wait for it rather than read once.
+  const eventually = async (type: string, match: (e: Record<string, unknown>) => boolean) => {
+    await t.until(async () => (await events(type)).some(match), 15_000);
+    return (await events(type)).filter(match);
+  };
 
   test('a live send reaches the carrier with the code, and verifying it once succeeds', async () => {
     const res = await send({ mobile: '9810000001', purpose: 'login' });
@@ -106,7 +113,7 @@ describe('OTP through the native API', () => {
     assert.equal(status.body.attempts, 2);
     assert.ok(!status.raw.includes(code), 'the status never carries the code');
     assert.ok(!/code_hash|sealed/.test(status.raw));
-    await t.until(async () => (await events('otp.verified')).length > 0);
+    await eventually('otp.verified', () => true);
     assert.equal((await events('otp.sent')).length >= 1, true);
   });
 
@@ -144,7 +151,7 @@ describe('OTP through the native API', () => {
     const late = await verify(b.body.session_id, codeB);
     assert.deepEqual([late.body.verified, late.body.result, late.body.otp_status], [false, 'expired', 'expired']);
     assert.equal((await t.request('GET', `/v1/otp/${b.body.session_id}`)).body.otp_status, 'expired');
-    assert.ok((await events('otp.expired')).some((e: { session_id: string }) => e.session_id === b.body.session_id));
+    assert.equal((await eventually('otp.expired', (e) => e['session_id'] === b.body.session_id)).length, 1);
   });
 
   test('a resend carries the same code, after its cooldown, up to the session\'s sends', async () => {
@@ -211,7 +218,7 @@ describe('OTP through the native API', () => {
     await t.until(async () => sent('919820000001').length === 5);
     await new Promise((r) => setTimeout(r, 100));
     assert.equal(sent('919820000001').length, 5, 'only the allowed sends reached the carrier');
-    const alerts = (await events('otp.blocked')).filter((e: { guard: string; to: string }) => e.guard === 'number_sends' && e.to === '919820000001');
+    const alerts = await eventually('otp.blocked', (e) => e['guard'] === 'number_sends' && e['to'] === '919820000001');
     assert.equal(alerts.length, 1, 'one alert per window, not one per refusal');
     const metrics = await t.gateway.metrics.registry.metrics();
     assert.match(metrics, /dakiya_otp_guard_refusals_total\{guard="number_sends",tripped="true"\} 1/);
