@@ -48,3 +48,8 @@ export interface DltTemplate {
   /** The DLT principal entity (PE) id the template is registered under; messages on it are sent under it. */
   entityId?: string | null;
 }
+
+/** A DLT principal entity (PE) id, as the DLT platforms issue them: 1-30 digits. */
+export function isDltEntityId(value: string): boolean {
+  return /^\d{1,30}$/.test(value);
+}

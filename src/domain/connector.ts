@@ -1,5 +1,6 @@
 // Connectors: the operator's upstream SMPP connections to carriers and aggregators, and which
 // routes travel over them (priority for failover, weight for load sharing within a priority).
+import { isDltEntityId } from './account.ts';
 import { DakiyaError } from './errors.ts';
 
 export type BindMode = 'trx' | 'tx-rx';
@@ -78,7 +79,7 @@ export function validateConnector(c: Connector): Connector {
   int('dlt_pe_id_tag', c.dlt.peIdTag, 0x1400, 0x3fff);
   int('dlt_template_id_tag', c.dlt.templateIdTag, 0x1400, 0x3fff);
   if (c.dlt.peIdTag === c.dlt.templateIdTag) bad('dlt_template_id_tag', 'must differ from the PE id tag');
-  if (c.dlt.peId !== null && !/^\d{1,30}$/.test(c.dlt.peId)) bad('dlt_pe_id', 'must be the numeric DLT principal entity id');
+  if (c.dlt.peId !== null && !isDltEntityId(c.dlt.peId)) bad('dlt_pe_id', 'must be the numeric DLT principal entity id');
   if (c.routes.length === 0) bad('routes', 'must name at least one route');
   const seen = new Set<string>();
   for (const r of c.routes) {

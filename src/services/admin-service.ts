@@ -1,6 +1,6 @@
 // The operator's use cases: accounts, keys, routes, credits, sender IDs, DLT templates and DND.
 // The admin API, the CLI and first start all go through here.
-import type { Account, ApiKey, DltTemplate, KeyMode, SenderId } from '../domain/account.ts';
+import { type Account, type ApiKey, type DltTemplate, isDltEntityId, type KeyMode, type SenderId } from '../domain/account.ts';
 import type { Clock } from '../domain/clock.ts';
 import { parseTemplate, variableCount } from '../domain/dlt-template.ts';
 import { DakiyaError } from '../domain/errors.ts';
@@ -191,7 +191,7 @@ export class AdminService {
       throw new DakiyaError('ERR_INVALID_REQUEST', `A ${input.category} template needs a ${wanted === 'numeric-header' ? '6-digit numeric' : '6-letter'} sender; ${sender} is ${registered.kind}.`, { field: 'sender' });
     }
     if (input.text.length === 0 || input.text.length > 2000) throw new DakiyaError('ERR_INVALID_REQUEST', 'text must be 1-2000 characters', { field: 'text' });
-    if (input.entityId !== undefined && !/^\d{1,30}$/.test(input.entityId)) {
+    if (input.entityId !== undefined && !isDltEntityId(input.entityId)) {
       throw new DakiyaError('ERR_INVALID_REQUEST', 'entity_id must be the DLT principal entity (PE) id the template is registered under: 1-30 digits', { field: 'entity_id' });
     }
     if (variableCount(parseTemplate(input.text)) > 50) throw new DakiyaError('ERR_INVALID_REQUEST', 'a template may have at most 50 variables', { field: 'text' });

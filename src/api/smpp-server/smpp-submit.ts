@@ -2,6 +2,7 @@
 // message_payload, past a UDH), the concatenation reference of a part (UDH or SAR TLVs), the DLT
 // template id TLV, registered_delivery, schedule and validity. Nothing here is a business rule:
 // the send service validates and prices the result exactly as it does an HTTP request.
+import { isDltEntityId } from '../../domain/account.ts';
 import { DakiyaError } from '../../domain/errors.ts';
 import type { MessageCategory } from '../../domain/message.ts';
 import type { SmppUser } from '../../domain/smpp-user.ts';
@@ -101,7 +102,7 @@ export function decodeSubmit(pdu: SubmitSm, options: SubmitOptions, now: number)
     throw new SubmitRefused(CommandStatus.ESME_RINVEXPIRY, 'validity_period is not an SMPP time');
   }
   const entityId = tlvText(tlvs?.[options.entityIdKey]);
-  if (entityId !== undefined && !/^\d{1,30}$/.test(entityId)) {
+  if (entityId !== undefined && !isDltEntityId(entityId)) {
     throw new SubmitRefused(CommandStatus.ESME_RINVOPTPARAMVAL, 'the DLT principal entity id TLV must be 1-30 digits');
   }
   return {

@@ -3,6 +3,7 @@
 // `schedule` a due time. Parsing only: DND, the promotional window, the content filter, credits and
 // every DLT rule are the send service's.
 import type { FastifyRequest } from 'fastify';
+import { isDltEntityId } from '../../../domain/account.ts';
 import { DakiyaError } from '../../../domain/errors.ts';
 import type { SendRequest } from '../../../services/send-service.ts';
 import { optionalParameter } from '../../http/form-params.ts';
@@ -30,7 +31,7 @@ export function toSendRequest(request: FastifyRequest): SendRequest {
   // The DLT principal entity the messages are sent under (an SMPP connector's PE id TLV carries
   // it); a template registered under another entity refuses it (ERR_TEMPLATE_CATEGORY_MISMATCH).
   const peid = techtoParameter(request, 'peid', { maxLength: 30 });
-  if (peid !== undefined && !/^\d+$/.test(peid)) throw invalidParameter('peid', 'peid must be the DLT principal entity ID: 1-30 digits.');
+  if (peid !== undefined && !isDltEntityId(peid)) throw invalidParameter('peid', 'peid must be the DLT principal entity ID: 1-30 digits.');
   const schedule = techtoParameter(request, 'schedule', { maxLength: 40 });
   return {
     recipients, sender, message,
