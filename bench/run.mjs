@@ -31,6 +31,7 @@ const benches = [
   { name: 'micro/recipient', file: 'micro/recipient.mjs', tsx: true, timeoutMs: 90_000 },
   { name: 'micro/dlt-template-detect', file: 'micro/dlt-template-detect.mjs', tsx: true, timeoutMs: 90_000 },
   { name: 'micro/group-commit', file: 'micro/group-commit.mjs', tsx: true, timeoutMs: 150_000 },
+  { name: 'micro/store-lifecycle', file: 'micro/store-lifecycle.mjs', tsx: true, timeoutMs: 300_000 },
   { name: 'micro/smpp-codec', file: 'micro/smpp-codec.mjs', tsx: true, timeoutMs: 90_000 },
   { name: 'micro/webhook-sender', file: 'micro/webhook-sender.mjs', tsx: true, timeoutMs: 120_000 },
 ];
