@@ -11,7 +11,7 @@ import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { log, round, runBench } from '../lib/report.mjs';
 
 const total = Number(process.env.BENCH_LIFECYCLE_MESSAGES ?? 200_000);
-const claim = 500;
+const claim = Number(process.env.BENCH_LIFECYCLE_CLAIM ?? 500);
 const parent = process.env.BENCH_TMP ?? tmpdir();
 mkdirSync(parent, { recursive: true });
 const dir = mkdtempSync(join(parent, 'store-lifecycle-'));
@@ -20,7 +20,7 @@ const cpu = () => { const u = process.cpuUsage(); return u.user + u.system; };
 
 async function measure() {
   const store = await SqliteStore.open({
-    filename: join(dir, 'lifecycle.db'), synchronous: 'full', groupCommit: { maxBatch: 1000, maxDelayMs: 0 },
+    filename: join(dir, 'lifecycle.db'), synchronous: process.env.BENCH_LIFECYCLE_SYNC ?? 'full', groupCommit: { maxBatch: 1000, maxDelayMs: 0 },
   });
   try {
     const ids = uuidv7Generator(systemClock);

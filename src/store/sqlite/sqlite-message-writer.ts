@@ -32,19 +32,44 @@ interface Finished {
   id: string; account_id: string; batch_id: string | null; route_id: string; credits: number; callback: number;
   receipt_to: string | null; recipient: string; sender: string; created_at: number;
 }
-interface ClaimRow {
-  rowid: number; id: string; route_id: string; category: string; recipient: string; sender: string; body: string; encoding: string;
-  segments: number; flash: number; template_id: string | null; expires_at: number; attempts: number; secret: string | null; entity_id: string | null;
+
+// Hot reads come back as arrays (statement.raw()): better-sqlite3 builds a row object property by
+// property, which cost more than the statement itself on rows this wide. For the same reason a
+// state change is a SELECT of the row and an UPDATE by rowid, not an UPDATE … RETURNING (SQLite
+// collects RETURNING rows in a temporary table first): both run inside one IMMEDIATE transaction,
+// and SQLite has one writer, so nothing can change the row between them.
+
+/** A message a final-state change found: `finishedColumns` in order, rowid first. */
+type FinishedRow = [number, string, string, string | null, string, number, string | null, string, string, number, number];
+const finishedColumns = 'rowid, id, account_id, batch_id, route_id, credits, receipt_to, recipient, sender, created_at, callback_url IS NOT NULL';
+
+function toFinished(r: FinishedRow): Finished {
+  return {
+    id: r[1], account_id: r[2], batch_id: r[3], route_id: r[4], credits: r[5], receipt_to: r[6], recipient: r[7], sender: r[8], created_at: r[9], callback: r[10],
+  };
+}
+
+/** A due message a claim takes: `claimColumns` in order. */
+type ClaimRow = [
+  number, string, string, string | null, string, string, string, string, string, string, number, number, string | null, number, number, string | null, string | null,
+];
+const claimColumns = 'rowid, id, account_id, batch_id, route_id, category, recipient, sender, body, encoding, segments, flash, template_id, expires_at, attempts, secret, entity_id';
+
+/** What the outcome of a claim needs of its message without reading the row again. */
+interface ClaimedRow {
+  rowid: number;
+  accountId: string;
+  batchId: string | null;
 }
 
 export class SqliteMessageWriter {
   #db: Database.Database;
   #accept: GroupCommit<AcceptRequest, AcceptResult>;
   /**
-   * rowids of claimed messages, so their next update skips the id index: the outcome of a claim
-   * is recorded by rowid. Entries live from claim to outcome (bounded by the dispatch window).
+   * Claimed messages by id, so their outcome is recorded by rowid (skipping the id index) without
+   * reading the row again. Entries live from claim to outcome (bounded by the dispatch window).
    */
-  #claimed = new Map<string, number>();
+  #claimed = new Map<string, ClaimedRow>();
   /** Whether message_parts had any row when the current batch of receipts began. */
   #hasParts = false;
   /** A batch of at least this many messages is committed as deferred chunks (0: never). */
@@ -52,6 +77,7 @@ export class SqliteMessageWriter {
   /** Some accept deferred messages since takeDeferred() was last asked. */
   #deferred = false;
   #expandOne: (seq: number) => Expanded | undefined;
+  #claim: (lane: Lane, now: number, limit: number, fence?: Fence) => ClaimedMessage[];
   #s;
 
   constructor(db: Database.Database, groupCommit: GroupCommitOptions, deferFrom = 0) {
@@ -59,7 +85,8 @@ export class SqliteMessageWriter {
     this.#deferFrom = deferFrom;
     const values = `(${messageColumns.map(() => '?').join(',')})`;
     const insertSql = (n: number) => `INSERT INTO messages (${messageColumns.join(',')}) VALUES ${Array(n).fill(values).join(',')}`;
-    const finishSql = (where: string) => `UPDATE messages SET status = ?, error_code = ?, done_at = ? WHERE ${where} AND status = ? RETURNING id, account_id, batch_id, route_id, credits, receipt_to, recipient, sender, created_at, callback_url IS NOT NULL AS callback`;
+    const finishable = <P extends unknown[]>(where: string) =>
+      db.prepare<[...P, string], FinishedRow>(`SELECT ${finishedColumns} FROM messages WHERE ${where} AND status = ? LIMIT 1`).raw(true);
     this.#s = {
       insertOne: db.prepare(insertSql(1)),
       insertChunk: db.prepare(insertSql(chunk)),
@@ -74,28 +101,26 @@ export class SqliteMessageWriter {
       campaign: db.prepare(`INSERT INTO campaigns (account_id, name, shoots, messages, created_at, last_shoot_at) VALUES (?, ?, 1, ?, ?, ?)
         ON CONFLICT (account_id, name) DO UPDATE SET shoots = shoots + 1, messages = messages + excluded.messages, last_shoot_at = max(last_shoot_at, excluded.last_shoot_at),
           created_at = min(created_at, excluded.created_at)`),
-      claim: db.prepare<[string, number, number], ClaimRow>(
-        `UPDATE messages SET status = 'DISPATCHING', attempts = attempts + 1 WHERE rowid IN (
-           SELECT rowid FROM messages WHERE lane = ? AND status IN ('QUEUED', 'SCHEDULED') AND due_at <= ? ORDER BY due_at LIMIT ?
-         ) RETURNING rowid, id, route_id, category, recipient, sender, body, encoding, segments, flash, template_id, expires_at, attempts, secret, entity_id`),
-      claimFenced: db.prepare<[string, number, number, string, number, number], ClaimRow>(
-        `UPDATE messages SET status = 'DISPATCHING', attempts = attempts + 1 WHERE rowid IN (
-           SELECT rowid FROM messages WHERE lane = ? AND status IN ('QUEUED', 'SCHEDULED') AND due_at <= ? ORDER BY due_at LIMIT ?
-         ) AND EXISTS (SELECT 1 FROM leases WHERE name = ? AND token = ? AND expires_at > ?)
-         RETURNING rowid, id, route_id, category, recipient, sender, body, encoding, segments, flash, template_id, expires_at, attempts, secret, entity_id`),
+      due: db.prepare<[string, number, number], ClaimRow>(
+        `SELECT ${claimColumns} FROM messages WHERE lane = ? AND status IN ('QUEUED', 'SCHEDULED') AND due_at <= ? ORDER BY due_at LIMIT ?`).raw(true),
+      claim: db.prepare<[number]>("UPDATE messages SET status = 'DISPATCHING', attempts = attempts + 1 WHERE rowid = ?"),
+      leaseHeld: db.prepare<[string, number, number], { one: number }>('SELECT 1 AS one FROM leases WHERE name = ? AND token = ? AND expires_at > ?'),
       // The claim guard: (? IS NULL OR attempts = ?) — an outcome that names its claim's attempt
       // applies only while the message is still in that claim.
-      submitted: db.prepare<[string, number, number, number | null, number | null], { account_id: string; batch_id: string | null }>(
-        "UPDATE messages SET status = 'SUBMITTED', carrier_id = ?, submitted_at = ?, error_code = NULL WHERE rowid = ? AND status = 'DISPATCHING' AND (? IS NULL OR attempts = ?) RETURNING account_id, batch_id"),
+      submitted: db.prepare<[string, number, number, number | null, number | null]>(
+        "UPDATE messages SET status = 'SUBMITTED', carrier_id = ?, submitted_at = ?, error_code = NULL WHERE rowid = ? AND status = 'DISPATCHING' AND (? IS NULL OR attempts = ?)"),
       requeue: db.prepare<[number, string, number, number | null, number | null], { account_id: string }>(
         "UPDATE messages SET status = 'QUEUED', due_at = ?, error_code = ? WHERE rowid = ? AND status = 'DISPATCHING' AND (? IS NULL OR attempts = ?) RETURNING account_id"),
-      finishById: db.prepare<[string, string | null, number, number, string], Finished>(finishSql('rowid = ?')),
-      finishClaim: db.prepare<[string, string | null, number, number, number | null, number | null, string], Finished>(finishSql('rowid = ? AND (? IS NULL OR attempts = ?)')),
-      rowidOf: db.prepare<[string], { rowid: number }>('SELECT rowid FROM messages WHERE id = ?'),
+      // A final state: the row is found by one of these (with its expected status), then set by rowid.
+      finishable: finishable<[number]>('rowid = ?'),
+      finishableClaim: finishable<[number, number | null, number | null]>('rowid = ? AND (? IS NULL OR attempts = ?)'),
+      finishableByCarrier: finishable<[string]>('carrier_id = ?'),
+      finishableByMessage: finishable<[string]>('id = ?'),
+      finishableOfAccount: finishable<[string, string]>('id = ? AND account_id = ?'),
+      finish: db.prepare<[string, string | null, number, number]>('UPDATE messages SET status = ?, error_code = ?, done_at = ? WHERE rowid = ?'),
+      claimedOf: db.prepare<[string], [number, string, string | null]>('SELECT rowid, account_id, batch_id FROM messages WHERE id = ?').raw(true),
       routeOfRow: db.prepare<[number], { route_id: string }>('SELECT route_id FROM messages WHERE rowid = ?'),
-      finishByCarrier: db.prepare<[string, string | null, number, string, string], Finished>(finishSql('carrier_id = ?')),
       carrierKnown: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM messages WHERE carrier_id = ? LIMIT 1'),
-      finishByMessage: db.prepare<[string, string | null, number, string, string], Finished>(finishSql('id = ?')),
       insertPart: db.prepare('INSERT OR IGNORE INTO message_parts (carrier_id, message_id, part) VALUES (?, ?, ?)'),
       part: db.prepare<[string], { message_id: string; status: string | null }>('SELECT message_id, status FROM message_parts WHERE carrier_id = ?'),
       markPart: db.prepare('UPDATE message_parts SET status = ?, error_code = ?, done_at = ? WHERE carrier_id = ? AND status IS NULL'),
@@ -122,7 +147,6 @@ export class SqliteMessageWriter {
       event: db.prepare('INSERT INTO events (account_id, type, message_id, batch_id, status, error_code, at, data, callback) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       batchFinal: db.prepare<[number, string], { open: number }>('UPDATE batches SET open = max(open - ?, 0) WHERE id = ? AND open > 0 RETURNING open'),
       batchCounts: db.prepare<[string], { status: string; n: number }>('SELECT status, count(*) AS n FROM messages WHERE batch_id = ? GROUP BY status'),
-      cancel: db.prepare<[string, string | null, number, string, string, string], Finished>(finishSql('id = ? AND account_id = ?')),
       defer: db.prepare('INSERT INTO deferred_messages (account_id, batch_id, lane, count, data) VALUES (?, ?, ?, ?, ?)'),
       deferredNext: db.prepare<[], { seq: number }>('SELECT seq FROM deferred_messages ORDER BY seq LIMIT 1'),
       deferredOfBatch: db.prepare<[string, string], { seq: number }>('SELECT seq FROM deferred_messages WHERE batch_id = ? AND account_id = ? ORDER BY seq'),
@@ -132,6 +156,20 @@ export class SqliteMessageWriter {
       deferredWaiting: db.prepare<[], { lane: string; n: number }>('SELECT lane, SUM(count) AS n FROM deferred_messages GROUP BY lane'),
     };
     this.#accept = new GroupCommit(db, groupCommit, (request) => this.#applyAccept(request));
+    this.#claim = db.transaction((lane: Lane, now: number, limit: number, fence?: Fence): ClaimedMessage[] => {
+      const s = this.#s;
+      // The lease is judged by the wall clock, as acquireLease wrote it (`now` may be a test clock).
+      if (fence && !s.leaseHeld.get(fence.lease, fence.token, Date.now())) return [];
+      return s.due.all(lane, now, limit).map((r): ClaimedMessage => {
+        s.claim.run(r[0]);
+        this.#claimed.set(r[1], { rowid: r[0], accountId: r[2], batchId: r[3] });
+        return {
+          id: r[1], routeId: r[4], category: r[5] as ClaimedMessage['category'], recipient: r[6], sender: r[7], body: r[8],
+          encoding: r[9] as ClaimedMessage['encoding'], segments: r[10], flash: r[11] === 1, templateId: r[12], expiresAt: r[13],
+          attempts: r[14] + 1, secret: r[15], entityId: r[16],
+        };
+      });
+    }).immediate;
     // Read inside the write transaction: a chunk another connection expanded first is gone, so none is expanded twice.
     this.#expandOne = db.transaction((seq: number): Expanded | undefined => {
       const row = this.#s.deferredRow.get(seq);
@@ -254,16 +292,16 @@ export class SqliteMessageWriter {
   }
 
   claimDue(lane: Lane, now: number, limit: number, fence?: Fence): ClaimedMessage[] {
-    // The lease is judged by the wall clock, as acquireLease wrote it (`now` may be a test clock).
-    const rows = fence ? this.#s.claimFenced.all(lane, now, limit, fence.lease, fence.token, Date.now()) : this.#s.claim.all(lane, now, limit);
-    return rows.map((r) => {
-      this.#claimed.set(r.id, r.rowid);
-      return {
-      id: r.id, routeId: r.route_id, category: r.category as ClaimedMessage['category'], recipient: r.recipient, sender: r.sender,
-      body: r.body, encoding: r.encoding as ClaimedMessage['encoding'], segments: r.segments, flash: r.flash === 1,
-      templateId: r.template_id, expiresAt: r.expires_at, attempts: r.attempts, secret: r.secret, entityId: r.entity_id,
-      };
-    });
+    return this.#claim(lane, now, limit, fence);
+  }
+
+  /** Finds a message by `select` in its expected status, sets its final state, and returns what finishing it needs. */
+  #finishWhere<P extends unknown[]>(select: Database.Statement<[...P, string], FinishedRow>, params: P, from: MessageStatus,
+    to: FinalStatus, errorCode: string | null, at: number): Finished | undefined {
+    const row = select.get(...params, from);
+    if (!row) return undefined;
+    this.#s.finish.run(to, errorCode, at, row[0]);
+    return toFinished(row);
   }
 
   recordSubmissions(outcomes: readonly SubmissionOutcome[]): Transition[] {
@@ -271,34 +309,34 @@ export class SqliteMessageWriter {
     const unknown = outcomes.filter((o) => o.outcome === 'unknown');
     const routeOf = new Map<number, string>();
     return this.#transact(outcomes, (o, finish, routes) => {
-      const rowid = this.#claimed.get(o.id) ?? s.rowidOf.get(o.id)?.rowid;
+      const claimed = this.#claimed.get(o.id) ?? claimedRow(s.claimedOf.get(o.id));
+      const rowid = claimed?.rowid;
       if (rowid !== undefined && unknown.length > 0 && o.outcome === 'unknown') routeOf.set(rowid, s.routeOfRow.get(rowid)?.route_id ?? '');
       this.#claimed.delete(o.id);
-      if (rowid === undefined) return undefined;
+      if (claimed === undefined || rowid === undefined) return undefined;
       const attempt = o.attempt ?? null;
       switch (o.outcome) {
         case 'submitted': {
-          const row = s.submitted.get(o.carrierId, o.at, rowid, attempt, attempt);
-          if (!row) return undefined;
-          s.event.run(row.account_id, 'message.submitted', o.id, row.batch_id, 'SUBMITTED', null, o.at, null, 0);
+          if (s.submitted.run(o.carrierId, o.at, rowid, attempt, attempt).changes === 0) return undefined;
+          s.event.run(claimed.accountId, 'message.submitted', o.id, claimed.batchId, 'SUBMITTED', null, o.at, null, 0);
           if (o.parts && o.parts.length > 1) o.parts.forEach((key, i) => s.insertPart.run(key, o.id, i + 1));
-          return { messageId: o.id, accountId: row.account_id, from: 'DISPATCHING', to: 'SUBMITTED', refunded: 0 };
+          return { messageId: o.id, accountId: claimed.accountId, from: 'DISPATCHING', to: 'SUBMITTED', refunded: 0 };
         }
         case 'retry': {
           const row = s.requeue.get(o.retryAt, o.errorCode, rowid, attempt, attempt);
           return row && { messageId: o.id, accountId: row.account_id, from: 'DISPATCHING', to: 'QUEUED', refunded: 0 };
         }
         case 'rejected':
-          return finish(s.finishClaim.get('REJECTED', o.errorCode, o.at, rowid, attempt, attempt, 'DISPATCHING'), 'DISPATCHING', 'REJECTED', o.errorCode, o.at);
+          return finish(this.#finishWhere(s.finishableClaim, [rowid, attempt, attempt], 'DISPATCHING', 'REJECTED', o.errorCode, o.at), 'DISPATCHING', 'REJECTED', o.errorCode, o.at);
         case 'expired':
-          return finish(s.finishClaim.get('EXPIRED', 'ERR_MESSAGE_EXPIRED', o.at, rowid, attempt, attempt, 'DISPATCHING'), 'DISPATCHING', 'EXPIRED', 'ERR_MESSAGE_EXPIRED', o.at);
+          return finish(this.#finishWhere(s.finishableClaim, [rowid, attempt, attempt], 'DISPATCHING', 'EXPIRED', 'ERR_MESSAGE_EXPIRED', o.at), 'DISPATCHING', 'EXPIRED', 'ERR_MESSAGE_EXPIRED', o.at);
         case 'unknown': {
           // In doubt (no answer before a timeout or a dropped connection): resent only on a route that allows it.
           if (routes.get(routeOf.get(rowid) ?? '')?.resendInDoubt) {
             const row = s.requeue.get(o.at, 'ERR_DELIVERY_UNKNOWN', rowid, attempt, attempt);
             return row && { messageId: o.id, accountId: row.account_id, from: 'DISPATCHING', to: 'QUEUED', refunded: 0 };
           }
-          return finish(s.finishClaim.get('UNKNOWN', 'ERR_DELIVERY_UNKNOWN', o.at, rowid, attempt, attempt, 'DISPATCHING'), 'DISPATCHING', 'UNKNOWN', 'ERR_DELIVERY_UNKNOWN', o.at);
+          return finish(this.#finishWhere(s.finishableClaim, [rowid, attempt, attempt], 'DISPATCHING', 'UNKNOWN', 'ERR_DELIVERY_UNKNOWN', o.at), 'DISPATCHING', 'UNKNOWN', 'ERR_DELIVERY_UNKNOWN', o.at);
         }
       }
     });
@@ -351,10 +389,10 @@ export class SqliteMessageWriter {
         const count = s.partsDelivered.get(part.message_id);
         if (!count || count.delivered < count.total) return undefined;
       }
-      return finish(s.finishByMessage.get(r.status, r.errorCode, r.at, part.message_id, 'SUBMITTED'), 'SUBMITTED', r.status, r.errorCode, r.at);
+      return finish(this.#finishWhere(s.finishableByMessage, [part.message_id], 'SUBMITTED', r.status, r.errorCode, r.at), 'SUBMITTED', r.status, r.errorCode, r.at);
     }
     // Only a SUBMITTED message can be finished by a receipt: duplicates and late ones change nothing.
-    const row = s.finishByCarrier.get(r.status, r.errorCode, r.at, r.carrierId, 'SUBMITTED');
+    const row = this.#finishWhere(s.finishableByCarrier, [r.carrierId], 'SUBMITTED', r.status, r.errorCode, r.at);
     if (!row && !s.carrierKnown.get(r.carrierId)) return false;
     return finish(row, 'SUBMITTED', r.status, r.errorCode, r.at);
   }
@@ -367,7 +405,7 @@ export class SqliteMessageWriter {
         const row = s.requeue.get(at, 'ERR_DELIVERY_UNKNOWN', cur.rowid, null, null);
         return row && { messageId: cur.id, accountId: row.account_id, from: 'DISPATCHING', to: 'QUEUED', refunded: 0 };
       }
-      return finish(s.finishById.get('UNKNOWN', 'ERR_DELIVERY_UNKNOWN', at, cur.rowid, 'DISPATCHING'), 'DISPATCHING', 'UNKNOWN', 'ERR_DELIVERY_UNKNOWN', at);
+      return finish(this.#finishWhere(s.finishable, [cur.rowid], 'DISPATCHING', 'UNKNOWN', 'ERR_DELIVERY_UNKNOWN', at), 'DISPATCHING', 'UNKNOWN', 'ERR_DELIVERY_UNKNOWN', at);
     });
   }
 
@@ -381,7 +419,7 @@ export class SqliteMessageWriter {
     const max = s.maxRowid.get()?.m ?? 0;
     this.#staleCursor = from + slice >= max ? 0 : from + slice;
     const transitions = this.#transact(rows, (r, finish) =>
-      finish(s.finishById.get('UNKNOWN', 'ERR_DELIVERY_UNKNOWN', at, r.rowid, 'SUBMITTED'), 'SUBMITTED', 'UNKNOWN', 'ERR_DELIVERY_UNKNOWN', at));
+      finish(this.#finishWhere(s.finishable, [r.rowid], 'SUBMITTED', 'UNKNOWN', 'ERR_DELIVERY_UNKNOWN', at), 'SUBMITTED', 'UNKNOWN', 'ERR_DELIVERY_UNKNOWN', at));
     return { transitions, done: this.#staleCursor === 0 };
   }
 
@@ -389,7 +427,7 @@ export class SqliteMessageWriter {
     const s = this.#s;
     return this.#transact([id], (messageId, finish) => {
       for (const from of ['QUEUED', 'SCHEDULED'] as const) {
-        const t = finish(s.cancel.get('REJECTED', 'ERR_CANCELLED', at, messageId, accountId, from), from, 'REJECTED', 'ERR_CANCELLED', at);
+        const t = finish(this.#finishWhere(s.finishableOfAccount, [messageId, accountId], from, 'REJECTED', 'ERR_CANCELLED', at), from, 'REJECTED', 'ERR_CANCELLED', at);
         if (t) return t;
       }
       return undefined;
@@ -456,6 +494,10 @@ export class SqliteMessageWriter {
 }
 
 type Finisher = (row: Finished | undefined, from: MessageStatus, to: FinalStatus, errorCode: string | null, at: number) => Transition | undefined;
+
+function claimedRow(r: [number, string, string | null] | undefined): ClaimedRow | undefined {
+  return r && { rowid: r[0], accountId: r[1], batchId: r[2] };
+}
 
 function pushMessage(p: unknown[], m: AcceptRequest['messages'][number]): void {
   p.push(m.id, m.accountId, m.batchId, m.routeId, m.category, m.lane, m.recipient, m.sender, m.body, m.templateId,
