@@ -9,6 +9,7 @@ import {
   toLiteEvent, toStoredEndpoint, toStoredEvent,
 } from '../event-rows.ts';
 import { bornClaimed, pickDue } from '../claim-due.ts';
+import { objectRows } from './sqlite-rows.ts';
 import type {
   ClaimedDelivery, DeliveryQuery, DeliveryResult, EventQuery, FanOutOptions, FanOutResult, NewDelivery, StoredEvent, StoredWebhookEndpoint, WebhookAttempt, WebhookDelivery,
 } from '../store.ts';
@@ -28,25 +29,25 @@ export class SqliteEventStore {
       cursor: db.prepare<[string], { seq: number }>('SELECT seq FROM event_cursors WHERE name = ?'),
       moveCursor: db.prepare('INSERT INTO event_cursors (name, seq) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET seq = excluded.seq'),
       // The fan-out reads events alone; messages only for the callback URLs of the few that need them.
-      eventsAfter: db.prepare<[number, number], LiteEventRow>(`SELECT ${liteEventColumns} FROM events e WHERE e.seq > ? ORDER BY e.seq LIMIT ?`),
-      callbackEventsAfter: db.prepare<[number, number], LiteEventRow>(`SELECT ${liteEventColumns} FROM events e WHERE e.seq > ? AND e.callback = 1 ORDER BY e.seq LIMIT ?`),
+      eventsAfter: objectRows(db.prepare<[number, number], LiteEventRow>(`SELECT ${liteEventColumns} FROM events e WHERE e.seq > ? ORDER BY e.seq LIMIT ?`)),
+      callbackEventsAfter: objectRows(db.prepare<[number, number], LiteEventRow>(`SELECT ${liteEventColumns} FROM events e WHERE e.seq > ? AND e.callback = 1 ORDER BY e.seq LIMIT ?`)),
       lastSeq: db.prepare<[], { m: number | null }>('SELECT max(seq) AS m FROM events'),
       callbackUrls: db.prepare<[string], { id: string; callback_url: string | null }>(
         'SELECT id, callback_url FROM messages WHERE id IN (SELECT value FROM json_each(?))'),
       insertDelivery: db.prepare<[number, string, string, string | null, number, number, number], { id: number }>(
         "INSERT INTO webhook_deliveries (event_seq, account_id, endpoint_id, url, state, next_at, created_at, attempts) VALUES (?, ?, ?, ?, 'pending', ?, ?, ?) RETURNING id"),
       // The first due deliveries, in next_at order (a window of them: see claimWebhookDeliveries).
-      due: db.prepare<[number, number], { id: number; endpoint_id: string }>(
-        "SELECT id, endpoint_id FROM webhook_deliveries WHERE state = 'pending' AND next_at <= ? ORDER BY next_at LIMIT ?"),
+      due: objectRows(db.prepare<[number, number], { id: number; endpoint_id: string }>(
+        "SELECT id, endpoint_id FROM webhook_deliveries WHERE state = 'pending' AND next_at <= ? ORDER BY next_at LIMIT ?")),
       // Endpoints with pending deliveries, one index seek each (a skip scan), and one endpoint's due ones.
       nextEndpoint: db.prepare<[string], { endpoint_id: string }>(
         "SELECT endpoint_id FROM webhook_deliveries WHERE state = 'pending' AND endpoint_id > ? ORDER BY endpoint_id LIMIT 1"),
-      dueOf: db.prepare<[string, number, number], { id: number; endpoint_id: string }>(
-        "SELECT id, endpoint_id FROM webhook_deliveries WHERE state = 'pending' AND endpoint_id = ? AND next_at <= ? ORDER BY next_at LIMIT ?"),
-      claim: db.prepare<[number, string], DeliveryRow>(
-        `UPDATE webhook_deliveries SET next_at = ?, attempts = attempts + 1 WHERE id IN (SELECT value FROM json_each(?)) RETURNING ${deliveryColumns}`),
-      eventsBySeq: db.prepare<[string], EventRow>(
-        `SELECT ${eventSelect} FROM events e LEFT JOIN messages m ON m.id = e.message_id WHERE e.seq IN (SELECT value FROM json_each(?))`),
+      dueOf: objectRows(db.prepare<[string, number, number], { id: number; endpoint_id: string }>(
+        "SELECT id, endpoint_id FROM webhook_deliveries WHERE state = 'pending' AND endpoint_id = ? AND next_at <= ? ORDER BY next_at LIMIT ?")),
+      claim: objectRows(db.prepare<[number, string], DeliveryRow>(
+        `UPDATE webhook_deliveries SET next_at = ?, attempts = attempts + 1 WHERE id IN (SELECT value FROM json_each(?)) RETURNING ${deliveryColumns}`)),
+      eventsBySeq: objectRows(db.prepare<[string], EventRow>(
+        `SELECT ${eventSelect} FROM events e LEFT JOIN messages m ON m.id = e.message_id WHERE e.seq IN (SELECT value FROM json_each(?))`)),
       insertAttempt: db.prepare('INSERT OR REPLACE INTO webhook_attempts (delivery_id, attempt, at, latency_ms, status_code, error, response) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       finishDelivery: db.prepare(`UPDATE webhook_deliveries SET state = ?, attempts = attempts - ?, step = ?, next_at = ?, done_at = ?, last_status = ?, last_error = ?,
           last_at = coalesce(?, last_at), last_latency_ms = coalesce(?, last_latency_ms), last_response = CASE WHEN ? IS NULL THEN last_response ELSE ? END

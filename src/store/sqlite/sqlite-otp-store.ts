@@ -10,6 +10,7 @@ import {
 } from '../otp-rows.ts';
 import type { AcceptRequest, AcceptResult } from '../store.ts';
 import { GroupCommit, type GroupCommitOptions } from './sqlite-group-commit.ts';
+import { objectRows } from './sqlite-rows.ts';
 
 export class SqliteOtpStore {
   #db: Database.Database;
@@ -23,9 +24,9 @@ export class SqliteOtpStore {
     this.#accept = accept;
     this.#commit = new GroupCommit<() => unknown, unknown>(db, groupCommit, (work) => work());
     this.#s = {
-      session: db.prepare<[string, string], OtpSessionRow>('SELECT * FROM otp_sessions WHERE id = ? AND account_id = ?'),
+      session: objectRows(db.prepare<[string, string], OtpSessionRow>('SELECT * FROM otp_sessions WHERE id = ? AND account_id = ?')),
       insertSession: db.prepare(`INSERT INTO otp_sessions (${otpSessionColumns.join(', ')}) VALUES (${otpSessionColumns.map(() => '?').join(', ')})`),
-      counter: db.prepare<[string], CounterRow>('SELECT stamps, count, tripped_at FROM otp_counters WHERE key = ?'),
+      counter: objectRows(db.prepare<[string], CounterRow>('SELECT stamps, count, tripped_at FROM otp_counters WHERE key = ?')),
       writeCounter: db.prepare(`INSERT INTO otp_counters (key, stamps, count, expires_at) VALUES (?, ?, ?, ?)
         ON CONFLICT (key) DO UPDATE SET stamps = excluded.stamps, count = excluded.count, expires_at = max(otp_counters.expires_at, excluded.expires_at)`),
       trip: db.prepare(`INSERT INTO otp_counters (key, tripped_at, expires_at) VALUES (?, ?, ?)
