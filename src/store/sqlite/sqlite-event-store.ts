@@ -34,8 +34,9 @@ export class SqliteEventStore {
       lastSeq: db.prepare<[], { m: number | null }>('SELECT max(seq) AS m FROM events'),
       callbackUrls: db.prepare<[string], { id: string; callback_url: string | null }>(
         'SELECT id, callback_url FROM messages WHERE id IN (SELECT value FROM json_each(?))'),
-      insertDelivery: db.prepare<[number, string, string, string | null, number, number, number], { id: number }>(
-        "INSERT INTO webhook_deliveries (event_seq, account_id, endpoint_id, url, state, next_at, created_at, attempts) VALUES (?, ?, ?, ?, 'pending', ?, ?, ?) RETURNING id"),
+      // The new id is the rowid (lastInsertRowid): RETURNING would collect it through a temporary table.
+      insertDelivery: db.prepare<[number, string, string, string | null, number, number, number]>(
+        "INSERT INTO webhook_deliveries (event_seq, account_id, endpoint_id, url, state, next_at, created_at, attempts) VALUES (?, ?, ?, ?, 'pending', ?, ?, ?)"),
       // The first due deliveries, in next_at order (a window of them: see claimWebhookDeliveries).
       due: objectRows(db.prepare<[number, number], { id: number; endpoint_id: string }>(
         "SELECT id, endpoint_id FROM webhook_deliveries WHERE state = 'pending' AND next_at <= ? ORDER BY next_at LIMIT ?")),
@@ -44,8 +45,10 @@ export class SqliteEventStore {
         "SELECT endpoint_id FROM webhook_deliveries WHERE state = 'pending' AND endpoint_id > ? ORDER BY endpoint_id LIMIT 1"),
       dueOf: objectRows(db.prepare<[string, number, number], { id: number; endpoint_id: string }>(
         "SELECT id, endpoint_id FROM webhook_deliveries WHERE state = 'pending' AND endpoint_id = ? AND next_at <= ? ORDER BY next_at LIMIT ?")),
-      claim: objectRows(db.prepare<[number, string], DeliveryRow>(
-        `UPDATE webhook_deliveries SET next_at = ?, attempts = attempts + 1 WHERE id IN (SELECT value FROM json_each(?)) RETURNING ${deliveryColumns}`)),
+      // A claim reads its rows, then moves them (one writer: nothing runs in between); the rows as
+      // claimed are the ones read with next_at and attempts as the UPDATE set them.
+      claimable: objectRows(db.prepare<[string], DeliveryRow>(`SELECT ${deliveryColumns} FROM webhook_deliveries WHERE id IN (SELECT value FROM json_each(?))`)),
+      claim: db.prepare<[number, string]>('UPDATE webhook_deliveries SET next_at = ?, attempts = attempts + 1 WHERE id IN (SELECT value FROM json_each(?))'),
       eventsBySeq: objectRows(db.prepare<[string], EventRow>(
         `SELECT ${eventSelect} FROM events e LEFT JOIN messages m ON m.id = e.message_id WHERE e.seq IN (SELECT value FROM json_each(?))`)),
       insertAttempt: db.prepare('INSERT OR REPLACE INTO webhook_attempts (delivery_id, attempt, at, latency_ms, status_code, error, response) VALUES (?, ?, ?, ?, ?, ?, ?)'),
@@ -164,7 +167,7 @@ export class SqliteEventStore {
       for (const d of deliveries) {
         const nextAt = d.claimMs === undefined ? now : now + d.claimMs;
         const attempts = d.claimMs === undefined ? 0 : 1;
-        const { id } = s.insertDelivery.get(d.eventSeq, d.accountId, d.endpointId, d.url, nextAt, now, attempts)!;
+        const id = Number(s.insertDelivery.run(d.eventSeq, d.accountId, d.endpointId, d.url, nextAt, now, attempts).lastInsertRowid);
         if (d.claimMs !== undefined) born.push({ id, d, nextAt });
       }
       if (born.length > 0) {
@@ -187,7 +190,13 @@ export class SqliteEventStore {
         dueOf: (endpoint, n) => s.dueOf.all(endpoint, now, n),
       });
       if (ids.length === 0) return [];
-      const rows = s.claim.all(now + claimMs, JSON.stringify(ids));
+      const list = JSON.stringify(ids);
+      const rows = s.claimable.all(list);
+      s.claim.run(now + claimMs, list);
+      for (const r of rows) {
+        r.next_at = now + claimMs;
+        r.attempts += 1;
+      }
       const seqs = [...new Set(rows.map((r) => Number(r.event_seq)))];
       const events = new Map(s.eventsBySeq.all(JSON.stringify(seqs)).map((r) => [Number(r.seq), toStoredEvent(r, this.#eventCursor(Number(r.seq)))]));
       const out: ClaimedDelivery[] = [];
@@ -255,7 +264,7 @@ export class SqliteEventStore {
   redeliverEvent(accountId: string, seq: number, endpoints: ReadonlyArray<{ endpointId: string; url: string | null }>, now: number): number[] {
     return this.#db.transaction(() => {
       if (!this.#db.prepare('SELECT 1 FROM events WHERE seq = ? AND account_id = ?').get(seq, accountId)) return [];
-      return endpoints.map((e) => this.#s.insertDelivery.get(seq, accountId, e.endpointId, e.url, now, now, 0)!.id);
+      return endpoints.map((e) => Number(this.#s.insertDelivery.run(seq, accountId, e.endpointId, e.url, now, now, 0).lastInsertRowid));
     }).immediate();
   }
 
