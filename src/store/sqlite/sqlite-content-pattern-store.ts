@@ -3,30 +3,33 @@
 import type Database from 'better-sqlite3';
 import type { ContentPattern } from '../../domain/content-pattern.ts';
 import { type AddContentPatternResult, type ContentPatternRow, toContentPattern } from '../content-pattern-rows.ts';
+import { type PrepareCached, statementCache } from './sqlite-rows.ts';
 
 export class SqliteContentPatternStore {
   #db: Database.Database;
+  #prepare: PrepareCached;
 
   constructor(db: Database.Database) {
     this.#db = db;
+    this.#prepare = statementCache(db);
   }
 
   list(): ContentPattern[] {
-    return (this.#db.prepare('SELECT * FROM content_patterns ORDER BY created_at, id').all() as ContentPatternRow[]).map(toContentPattern);
+    return (this.#prepare('SELECT * FROM content_patterns ORDER BY created_at, id').all() as ContentPatternRow[]).map(toContentPattern);
   }
 
   add(p: ContentPattern, max: number): AddContentPatternResult {
     return this.#db.transaction((): AddContentPatternResult => {
-      const existing = this.#db.prepare('SELECT * FROM content_patterns WHERE pattern = ?').get(p.pattern) as ContentPatternRow | undefined;
+      const existing = this.#prepare('SELECT * FROM content_patterns WHERE pattern = ?').get(p.pattern) as ContentPatternRow | undefined;
       if (existing) return { outcome: 'duplicate', existing: toContentPattern(existing) };
-      const { n } = this.#db.prepare('SELECT COUNT(*) AS n FROM content_patterns').get() as { n: number };
+      const { n } = this.#prepare('SELECT COUNT(*) AS n FROM content_patterns').get() as { n: number };
       if (n >= max) return { outcome: 'full' };
-      this.#db.prepare('INSERT INTO content_patterns (id, pattern, description, created_at) VALUES (?, ?, ?, ?)').run(p.id, p.pattern, p.description, p.createdAt);
+      this.#prepare('INSERT INTO content_patterns (id, pattern, description, created_at) VALUES (?, ?, ?, ?)').run(p.id, p.pattern, p.description, p.createdAt);
       return { outcome: 'added' };
     }).immediate();
   }
 
   remove(id: string): boolean {
-    return this.#db.prepare('DELETE FROM content_patterns WHERE id = ?').run(id).changes > 0;
+    return this.#prepare('DELETE FROM content_patterns WHERE id = ?').run(id).changes > 0;
   }
 }

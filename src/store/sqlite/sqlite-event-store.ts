@@ -9,7 +9,7 @@ import {
   toLiteEvent, toStoredEndpoint, toStoredEvent,
 } from '../event-rows.ts';
 import { bornClaimed, pickDue } from '../claim-due.ts';
-import { objectRows } from './sqlite-rows.ts';
+import { objectRows, type PrepareCached, statementCache } from './sqlite-rows.ts';
 import type {
   ClaimedDelivery, DeliveryQuery, DeliveryResult, EventQuery, FanOutOptions, FanOutResult, NewDelivery, StoredEvent, StoredWebhookEndpoint, WebhookAttempt, WebhookDelivery,
 } from '../store.ts';
@@ -20,10 +20,12 @@ export class SqliteEventStore {
   #db: Database.Database;
   /** The connection's synchronous mode is FULL (fsync at every commit): relaxed for the outbox's bookkeeping. */
   #full: boolean;
+  #prepare: PrepareCached;
   #s;
 
   constructor(db: Database.Database) {
     this.#db = db;
+    this.#prepare = statementCache(db);
     this.#full = db.pragma('synchronous', { simple: true }) === 2;
     this.#s = {
       cursor: db.prepare<[string], { seq: number }>('SELECT seq FROM event_cursors WHERE name = ?'),
@@ -86,7 +88,7 @@ export class SqliteEventStore {
 
   listEvents(q: EventQuery): StoredEvent[] {
     const after = q.after === undefined ? 0 : Number(q.after);
-    const rows = this.#db.prepare<unknown[], EventRow>(
+    const rows = this.#prepare<unknown[], EventRow>(
       `SELECT ${eventSelect} FROM events e LEFT JOIN messages m ON m.id = e.message_id
        WHERE e.account_id = ? AND e.seq > ? ${q.since === undefined ? '' : 'AND e.at >= ?'} ORDER BY e.seq LIMIT ?`)
       .all(...[q.accountId, after, ...(q.since === undefined ? [] : [q.since]), q.limit]);
@@ -94,14 +96,14 @@ export class SqliteEventStore {
   }
 
   getEvent(accountId: string, seq: number): StoredEvent | undefined {
-    const r = this.#db.prepare<[number, string], EventRow>(
+    const r = this.#prepare<[number, string], EventRow>(
       `SELECT ${eventSelect} FROM events e LEFT JOIN messages m ON m.id = e.message_id WHERE e.seq = ? AND e.account_id = ?`).get(seq, accountId);
     return r && toStoredEvent(r, this.#eventCursor(seq));
   }
 
   saveWebhookEndpoint(e: StoredWebhookEndpoint): void {
     const p = e.endpoint;
-    this.#db.prepare(`INSERT INTO webhook_endpoints (id, account_id, kind, url, events, description, enabled, secret_sealed, previous_secret_sealed,
+    this.#prepare(`INSERT INTO webhook_endpoints (id, account_id, kind, url, events, description, enabled, secret_sealed, previous_secret_sealed,
         previous_until, failing_since, disabled_reason, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (id) DO UPDATE SET url = excluded.url, events = excluded.events, description = excluded.description, enabled = excluded.enabled,
         secret_sealed = excluded.secret_sealed, previous_secret_sealed = excluded.previous_secret_sealed, previous_until = excluded.previous_until,
@@ -120,7 +122,7 @@ export class SqliteEventStore {
   }
 
   getWebhookEndpoint(id: string, accountId?: string): StoredWebhookEndpoint | undefined {
-    const r = this.#db.prepare<unknown[], EndpointRow>(`SELECT * FROM webhook_endpoints WHERE id = ?${accountId === undefined ? '' : ' AND account_id = ?'}`)
+    const r = this.#prepare<unknown[], EndpointRow>(`SELECT * FROM webhook_endpoints WHERE id = ?${accountId === undefined ? '' : ' AND account_id = ?'}`)
       .get(...[id, ...(accountId === undefined ? [] : [accountId])]);
     return r && toStoredEndpoint(r);
   }
@@ -130,15 +132,15 @@ export class SqliteEventStore {
     const params: unknown[] = [];
     if (filter.accountId !== undefined) { where.push('account_id = ?'); params.push(filter.accountId); }
     if (filter.enabledOnly) where.push('enabled = 1');
-    return this.#db.prepare<unknown[], EndpointRow>(`SELECT * FROM webhook_endpoints ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id`)
+    return this.#prepare<unknown[], EndpointRow>(`SELECT * FROM webhook_endpoints ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id`)
       .all(...params).map(toStoredEndpoint);
   }
 
   removeWebhookEndpoint(accountId: string, id: string, at: number): boolean {
     return this.#db.transaction(() => {
-      const removed = this.#db.prepare("DELETE FROM webhook_endpoints WHERE id = ? AND account_id = ? AND kind = 'endpoint'").run(id, accountId).changes > 0;
+      const removed = this.#prepare("DELETE FROM webhook_endpoints WHERE id = ? AND account_id = ? AND kind = 'endpoint'").run(id, accountId).changes > 0;
       if (removed) {
-        this.#db.prepare("UPDATE webhook_deliveries SET state = 'failed', done_at = ?, last_error = 'endpoint removed' WHERE endpoint_id = ? AND state = 'pending'").run(at, id);
+        this.#prepare("UPDATE webhook_deliveries SET state = 'failed', done_at = ?, last_error = 'endpoint removed' WHERE endpoint_id = ? AND state = 'pending'").run(at, id);
       }
       return removed;
     }).immediate();
@@ -251,37 +253,37 @@ export class SqliteEventStore {
     if (q.eventSeq !== undefined) { where.push('event_seq = ?'); params.push(q.eventSeq); }
     if (q.state !== undefined) { where.push('state = ?'); params.push(q.state); }
     if (q.before !== undefined) { where.push('id < ?'); params.push(q.before); }
-    return this.#db.prepare<unknown[], DeliveryRow>(`SELECT ${deliveryColumns} FROM webhook_deliveries WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`)
+    return this.#prepare<unknown[], DeliveryRow>(`SELECT ${deliveryColumns} FROM webhook_deliveries WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`)
       .all(...params, q.limit).map(toDelivery);
   }
 
   listWebhookAttempts(deliveryIds: readonly number[]): WebhookAttempt[] {
     if (deliveryIds.length === 0) return [];
-    return this.#db.prepare<[string], AttemptRow>('SELECT * FROM webhook_attempts WHERE delivery_id IN (SELECT value FROM json_each(?)) ORDER BY delivery_id, attempt')
+    return this.#prepare<[string], AttemptRow>('SELECT * FROM webhook_attempts WHERE delivery_id IN (SELECT value FROM json_each(?)) ORDER BY delivery_id, attempt')
       .all(JSON.stringify(deliveryIds)).map(toAttempt);
   }
 
   redeliverEvent(accountId: string, seq: number, endpoints: ReadonlyArray<{ endpointId: string; url: string | null }>, now: number): number[] {
     return this.#db.transaction(() => {
-      if (!this.#db.prepare('SELECT 1 FROM events WHERE seq = ? AND account_id = ?').get(seq, accountId)) return [];
+      if (!this.#prepare('SELECT 1 FROM events WHERE seq = ? AND account_id = ?').get(seq, accountId)) return [];
       return endpoints.map((e) => Number(this.#s.insertDelivery.run(seq, accountId, e.endpointId, e.url, now, now, 0).lastInsertRowid));
     }).immediate();
   }
 
   countPendingDeliveries(): number {
-    return (this.#db.prepare("SELECT count(*) AS n FROM webhook_deliveries WHERE state = 'pending'").get() as { n: number }).n;
+    return (this.#prepare("SELECT count(*) AS n FROM webhook_deliveries WHERE state = 'pending'").get() as { n: number }).n;
   }
 
   purgeEvents(before: number, limit: number): number {
     return this.#relaxed(() => {
       // Events are appended in time order, so the oldest seqs are the ones to look at.
-      const purged = this.#db.prepare('DELETE FROM events WHERE seq IN (SELECT seq FROM events ORDER BY seq LIMIT ?) AND at < ?').run(limit, before).changes;
-      const done = this.#db.prepare(`SELECT id FROM webhook_deliveries WHERE id IN (SELECT id FROM webhook_deliveries ORDER BY id LIMIT ?)
+      const purged = this.#prepare('DELETE FROM events WHERE seq IN (SELECT seq FROM events ORDER BY seq LIMIT ?) AND at < ?').run(limit, before).changes;
+      const done = this.#prepare(`SELECT id FROM webhook_deliveries WHERE id IN (SELECT id FROM webhook_deliveries ORDER BY id LIMIT ?)
         AND state <> 'pending' AND created_at < ?`).all(limit, before) as Array<{ id: number }>;
       if (done.length > 0) {
         const ids = JSON.stringify(done.map((d) => d.id));
-        this.#db.prepare('DELETE FROM webhook_attempts WHERE delivery_id IN (SELECT value FROM json_each(?))').run(ids);
-        this.#db.prepare('DELETE FROM webhook_deliveries WHERE id IN (SELECT value FROM json_each(?))').run(ids);
+        this.#prepare('DELETE FROM webhook_attempts WHERE delivery_id IN (SELECT value FROM json_each(?))').run(ids);
+        this.#prepare('DELETE FROM webhook_deliveries WHERE id IN (SELECT value FROM json_each(?))').run(ids);
       }
       return purged;
     });

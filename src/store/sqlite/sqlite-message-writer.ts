@@ -11,6 +11,7 @@ import type { AcceptRequest, AcceptResult, ClaimedMessage, Fence, ReceiptUpdate,
 import { GroupCommit, type GroupCommitOptions } from './sqlite-group-commit.ts';
 import { decodeChunk, encodeChunk } from './deferred-chunk.ts';
 import { type RouteRow, toRoute } from '../store-rows.ts';
+import { objectRows } from './sqlite-rows.ts';
 
 const messageColumns = [
   'id', 'account_id', 'batch_id', 'route_id', 'category', 'lane', 'recipient', 'sender', 'body', 'template_id',
@@ -140,7 +141,7 @@ export class SqliteMessageWriter {
       maxRowid: db.prepare<[], { m: number | null }>('SELECT MAX(rowid) AS m FROM messages'),
       inDoubt: db.prepare<[], { rowid: number; id: string; route_id: string }>("SELECT rowid, id, route_id FROM messages WHERE status = 'DISPATCHING'"),
       nextDue: db.prepare<[string], { due: number | null }>("SELECT MIN(due_at) AS due FROM messages WHERE lane = ? AND status IN ('QUEUED', 'SCHEDULED')"),
-      routes: db.prepare<[], RouteRow>('SELECT * FROM routes'),
+      routes: objectRows(db.prepare<[], RouteRow>('SELECT * FROM routes')),
       // The receipt outbox of the SMPP server: written with the final state, in its transaction.
       owe: db.prepare('INSERT INTO smpp_receipts (message_id, system_id, status, error_code, done_at, submitted_at, recipient, sender) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
       // The event log, written with the change it records (see domain/event.ts).

@@ -25,3 +25,24 @@ export function objectRows<P extends unknown[], R>(statement: Database.Statement
     all: (...params) => raw.all(...params).map(toObject),
   };
 }
+
+/**
+ * Statements for SQL built at run time (admin and API reads, lists with optional filters),
+ * prepared once per distinct text: better-sqlite3 keeps no cache of its own, and preparing costs
+ * more than running most of these. The set of texts is small and fixed by our code; the cap only
+ * guards against a caller that would build unbounded variants.
+ */
+export type PrepareCached = <P extends unknown[] = unknown[], R = unknown>(sql: string) => Database.Statement<P, R>;
+
+export function statementCache(db: Database.Database, cap = 500): PrepareCached {
+  const cache = new Map<string, Database.Statement<unknown[], unknown>>();
+  return <P extends unknown[] = unknown[], R = unknown>(sql: string) => {
+    let statement = cache.get(sql);
+    if (statement === undefined) {
+      if (cache.size >= cap) cache.clear();
+      statement = db.prepare(sql);
+      cache.set(sql, statement);
+    }
+    return statement as unknown as Database.Statement<P, R>;
+  };
+}

@@ -18,6 +18,7 @@ import { SqliteContentPatternStore } from './sqlite-content-pattern-store.ts';
 import type { ContentPattern } from '../../domain/content-pattern.ts';
 import type { AddContentPatternResult } from '../content-pattern-rows.ts';
 import { openSqlite, type SqliteOptions } from './sqlite-database.ts';
+import { type PrepareCached, statementCache } from './sqlite-rows.ts';
 import type { GroupCommitOptions } from './sqlite-group-commit.ts';
 import { SqliteMessageWriter } from './sqlite-message-writer.ts';
 import {
@@ -40,6 +41,7 @@ export class SqliteStore implements Store {
   #events: SqliteEventStore;
   #otp: SqliteOtpStore;
   #contentPatterns: SqliteContentPatternStore;
+  #prepare: PrepareCached;
   #workListeners = new Set<(lane: Lane) => void>();
   #deferListeners = new Set<() => void>();
 
@@ -49,6 +51,7 @@ export class SqliteStore implements Store {
 
   private constructor(db: Database.Database, groupCommit: GroupCommitOptions, deferFrom: number) {
     this.#db = db;
+    this.#prepare = statementCache(db);
     this.#writer = new SqliteMessageWriter(db, groupCommit, deferFrom);
     this.#events = new SqliteEventStore(db);
     this.#otp = new SqliteOtpStore(db, groupCommit, (request) => this.#writer.acceptInTransaction(request));
@@ -62,13 +65,13 @@ export class SqliteStore implements Store {
   }
 
   #all<R>(sql: string, ...params: unknown[]): R[] {
-    return this.#db.prepare(sql).all(...params) as R[];
+    return this.#prepare(sql).all(...params) as R[];
   }
   #get<R>(sql: string, ...params: unknown[]): R | undefined {
-    return this.#db.prepare(sql).get(...params) as R | undefined;
+    return this.#prepare(sql).get(...params) as R | undefined;
   }
   #run(sql: string, ...params: unknown[]): number {
-    return this.#db.prepare(sql).run(...params).changes;
+    return this.#prepare(sql).run(...params).changes;
   }
 
   async createOperatorToken(id: string, hash: string, createdAt: number): Promise<void> {
