@@ -342,9 +342,10 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
     },
     onError: onError('lease'),
   });
-  // The bulk lane gives way while customers' own requests saturate this node (workers/ingress-pressure.ts).
+  // While customers' own requests saturate this node (workers/ingress-pressure.ts), the bulk lane
+  // gives way and the transactional and bulk lanes claim in fuller batches.
   const yieldCfg = config.dispatch.bulkYield;
-  const ingress = works && yieldCfg.enabled
+  const ingress = works && (yieldCfg.enabled || config.dispatch.lingerBusyMs > config.dispatch.lingerMs)
     ? new IngressPressure(yieldCfg, { onChange: (busy) => metrics.ingressPressure.set(busy ? 1 : 0) })
     : undefined;
   ingress?.start();
@@ -360,7 +361,8 @@ export async function startGateway(config: Readonly<Config>, options: GatewayOpt
     },
     lease: dispatchLease,
     capacity: () => (smpp.serving ? smpp.capacity() : Infinity),
-    ...(lane === 'bulk' && ingress && { pacing: { pressure: ingress, batchSize: yieldCfg.batchSize, pauseMs: yieldCfg.pauseMs } }),
+    ...(ingress && { pressure: ingress }),
+    ...(lane === 'bulk' && ingress && yieldCfg.enabled && { pacing: { pressure: ingress, batchSize: yieldCfg.batchSize, pauseMs: yieldCfg.pauseMs } }),
   })]));
 
   const housekeeping = new HousekeepingWorker({

@@ -115,6 +115,7 @@ export const ConfigSchema = section({
     pollIntervalMs: Type.Integer({ minimum: 1, default: 200, description: 'How often an idle dispatcher looks for due messages, in ms.' }),
     maxInFlight: Type.Integer({ minimum: 1, default: 5000, description: 'Submissions outstanding per lane.' }),
     lingerMs: Type.Integer({ minimum: 0, default: 5, description: 'How long the transactional and bulk lanes wait after new work arrives before claiming, so claims come in batches (the OTP lane never waits).' }),
+    lingerBusyMs: Type.Integer({ minimum: 0, default: 25, description: 'The same wait while customers\' requests saturate the node (measured as bulkYield says: busyAbove, minRequestsPerSecond, windowMs): fuller claims mean fewer transactions and WAL syncs between the requests. Never shorter than lingerMs; the OTP lane never waits.' }),
     retryBackoffMs: Type.Integer({ minimum: 0, default: 2000, description: 'Wait before the first retry of a submission that failed temporarily, in ms; it doubles with each further attempt, up to 15 minutes.' }),
     bulkYield: section({
       enabled: Type.Boolean({ default: true, description: 'The bulk lane gives way while customers\' requests saturate the node: it claims in small slices with pauses, so API calls, SMPP submits and the OTP and transactional lanes keep their CPU.' }),

@@ -13,6 +13,12 @@ export interface DispatchOptions {
   maxInFlight: number;
   /** Wait after a wake-up before claiming, to claim in batches; 0 = claim at once. */
   lingerMs: number;
+  /**
+   * The same wait while customers' requests saturate the node (deps.pressure): fuller claims mean
+   * fewer transactions for the claims, submissions and receipts, and fewer commits (each of which
+   * holds the event loop while the WAL is synced) between the requests. Never shorter than lingerMs.
+   */
+  lingerBusyMs: number;
   /** First retry delay after a transient submit error; doubles per attempt, capped at 15 minutes. */
   retryBackoffMs: number;
 }
@@ -65,6 +71,7 @@ export class DispatchWorker {
   #capacity: () => number;
   #reveal: (sealed: string, messageId: string) => string;
   #pacing: DispatchPacing | undefined;
+  #pressure: { readonly busy: boolean } | undefined;
   #unpause: (() => void) | undefined;
 
   constructor(lane: Lane, deps: {
@@ -80,9 +87,12 @@ export class DispatchWorker {
     reveal?: (sealed: string, messageId: string) => string;
     /** Give way to customers' requests while they saturate the node (the bulk lane). */
     pacing?: DispatchPacing;
+    /** Whether customers' requests saturate the node now (workers/ingress-pressure.ts): lingers then last lingerBusyMs. */
+    pressure?: { readonly busy: boolean };
   }) {
     this.#lease = deps.lease;
     this.#pacing = deps.pacing;
+    this.#pressure = deps.pressure;
     this.#capacity = deps.capacity ?? (() => Infinity);
     this.#reveal = deps.reveal ?? (() => { throw new Error('no way to open a sealed message text'); });
     this.lane = lane;
@@ -136,8 +146,12 @@ export class DispatchWorker {
       }
       this.#woken = false;
       await this.#sleep();
-      // Woken by new work: let a little more arrive, so one claim and one commit serve many messages.
-      if (this.#woken && this.#options.lingerMs > 0 && this.lane !== 'otp') await new Promise((r) => setTimeout(r, this.#options.lingerMs));
+      // Woken by new work: let a little more arrive, so one claim and one commit serve many messages
+      // (longer while the node is saturated with requests). The OTP lane never waits.
+      if (this.#woken && this.lane !== 'otp') {
+        const linger = this.#pressure?.busy ? Math.max(this.#options.lingerMs, this.#options.lingerBusyMs) : this.#options.lingerMs;
+        if (linger > 0) await new Promise((r) => setTimeout(r, linger));
+      }
     }
   }
 

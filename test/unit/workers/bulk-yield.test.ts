@@ -1,5 +1,6 @@
 // The bulk lane gives way while customers' requests saturate the node (workers/ingress-pressure.ts):
-// it claims in small slices with pauses then, and drains at full speed again once they ease off.
+// it claims in small slices with pauses then, and drains at full speed again once they ease off; the
+// transactional and bulk lanes linger longer before a claim meanwhile (fuller claims, fewer commits).
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -78,7 +79,7 @@ describe('the bulk lane under ingress pressure', () => {
       const pressure = { busy: true };
       const worker = new DispatchWorker('bulk', {
         store, channelFor: () => channel, clock: systemClock, promotionalWindow: defaultPromotionalWindow,
-        options: { batchSize: 500, pollIntervalMs: 20, maxInFlight: 5000, lingerMs: 0, retryBackoffMs: 1000 },
+        options: { batchSize: 500, pollIntervalMs: 20, maxInFlight: 5000, lingerMs: 0, lingerBusyMs: 0, retryBackoffMs: 1000 },
         pacing: { pressure, batchSize: 40, pauseMs: 50 },
       });
       const started = performance.now();
@@ -102,6 +103,90 @@ describe('the bulk lane under ingress pressure', () => {
     } finally {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('lingering under ingress pressure', () => {
+  /** A transactional worker over a fresh store; `wakeAndTime` accepts one message, wakes it, and times the claim. */
+  async function lane(lingerBusyMs: number, pressure: { busy: boolean }, lane: 'transactional' | 'otp' = 'transactional') {
+    const dir = mkdtempSync(join(tmpdir(), 'dakiya-linger-'));
+    const store = await SqliteStore.open({ filename: join(dir, 'd.db'), synchronous: 'normal', groupCommit: { maxBatch: 1000, maxDelayMs: 0 } });
+    const ids = uuidv7Generator(systemClock);
+    for (const r of defaultRoutes) await store.upsertRoute(r);
+    const accountId = ids();
+    await store.createAccount({ id: accountId, name: 'a', status: 'active', rateLimitPerMinute: null, createdAt: Date.now() });
+    await store.addCredits(accountId, 'transactional', 1000, 'topup', 'test', Date.now());
+    const claims: number[] = [];
+    let seq = 0;
+    const channel: Channel = {
+      name: 'recorder',
+      async submit(list: readonly OutboundMessage[]) {
+        claims.push(performance.now());
+        return list.map((m) => ({ id: m.id, outcome: 'submitted' as const, carrierId: `L${++seq}`, at: Date.now() }));
+      },
+      onReceipts() {},
+      health: () => ({ name: 'recorder', up: true, detail: '' }),
+      async close() {},
+    };
+    const worker = new DispatchWorker(lane, {
+      store, channelFor: () => channel, clock: systemClock, promotionalWindow: defaultPromotionalWindow,
+      options: { batchSize: 500, pollIntervalMs: 60_000, maxInFlight: 5000, lingerMs: 5, lingerBusyMs, retryBackoffMs: 1000 },
+      pressure,
+    });
+    worker.start();
+    // The first pass finds nothing and sleeps (the poll interval is a minute: only a wake-up claims).
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const wakeAndTime = async (): Promise<number> => {
+      const now = Date.now();
+      const message: NewMessage = {
+        id: ids(), accountId, batchId: null, routeId: 'transactional', category: 'transactional', lane,
+        recipient: '919876543210', sender: 'DAKIYA', body: 'hi', templateId: null, encoding: 'GSM7', segments: 1, flash: false,
+        credits: 1, status: 'QUEUED', correlationId: null, dueAt: now, scheduledAt: null, expiresAt: now + 86_400_000, createdAt: now,
+      };
+      assert.deepEqual(await store.accept({ accountId, routeId: 'transactional', debit: 1, messages: [message] }), { ok: true });
+      const before = claims.length;
+      const woke = performance.now();
+      worker.wake();
+      const deadline = Date.now() + 5000;
+      while (claims.length === before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 1));
+      assert.equal(claims.length, before + 1, 'the woken lane claims the new message');
+      // Let the pass after the claim find nothing and go back to sleep.
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      return claims[before]! - woke;
+    };
+    const close = async () => {
+      await worker.stop();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    };
+    return { wakeAndTime, close };
+  }
+
+  test('the transactional lane waits lingerBusyMs after a wake-up while the node is busy, lingerMs otherwise', async () => {
+    const pressure = { busy: false };
+    const l = await lane(120, pressure);
+    try {
+      const idle = await l.wakeAndTime();
+      pressure.busy = true;
+      const busy = await l.wakeAndTime();
+      pressure.busy = false;
+      const eased = await l.wakeAndTime();
+      assert.ok(idle < 100, `idle: claimed ${idle.toFixed(1)} ms after the wake-up (lingerMs 5)`);
+      assert.ok(busy >= 115, `busy: claimed ${busy.toFixed(1)} ms after the wake-up, before lingerBusyMs (120) was up`);
+      assert.ok(eased < 100, `eased: claimed ${eased.toFixed(1)} ms after the wake-up (lingerMs 5)`);
+    } finally {
+      await l.close();
+    }
+  });
+
+  test('the OTP lane never lingers, busy or not', async () => {
+    const l = await lane(500, { busy: true }, 'otp');
+    try {
+      const waited = await l.wakeAndTime();
+      assert.ok(waited < 250, `claimed ${waited.toFixed(1)} ms after the wake-up, with lingerBusyMs 500`);
+    } finally {
+      await l.close();
     }
   });
 });
