@@ -86,8 +86,8 @@ export class SqliteMessageWriter {
     this.#deferFrom = deferFrom;
     const values = `(${messageColumns.map(() => '?').join(',')})`;
     const insertSql = (n: number) => `INSERT INTO messages (${messageColumns.join(',')}) VALUES ${Array(n).fill(values).join(',')}`;
-    const finishable = <P extends unknown[]>(where: string) =>
-      db.prepare<[...P, string], FinishedRow>(`SELECT ${finishedColumns} FROM messages WHERE ${where} AND status = ? LIMIT 1`).raw(true);
+    const finishable = (where: string) =>
+      db.prepare<unknown[], FinishedRow>(`SELECT ${finishedColumns} FROM messages WHERE ${where} AND status = ? LIMIT 1`).raw(true);
     this.#s = {
       insertOne: db.prepare(insertSql(1)),
       insertChunk: db.prepare(insertSql(chunk)),
@@ -113,11 +113,11 @@ export class SqliteMessageWriter {
       requeue: db.prepare<[number, string, number, number | null, number | null], { account_id: string }>(
         "UPDATE messages SET status = 'QUEUED', due_at = ?, error_code = ? WHERE rowid = ? AND status = 'DISPATCHING' AND (? IS NULL OR attempts = ?) RETURNING account_id"),
       // A final state: the row is found by one of these (with its expected status), then set by rowid.
-      finishable: finishable<[number]>('rowid = ?'),
-      finishableClaim: finishable<[number, number | null, number | null]>('rowid = ? AND (? IS NULL OR attempts = ?)'),
-      finishableByCarrier: finishable<[string]>('carrier_id = ?'),
-      finishableByMessage: finishable<[string]>('id = ?'),
-      finishableOfAccount: finishable<[string, string]>('id = ? AND account_id = ?'),
+      finishable: finishable('rowid = ?'),
+      finishableClaim: finishable('rowid = ? AND (? IS NULL OR attempts = ?)'),
+      finishableByCarrier: finishable('carrier_id = ?'),
+      finishableByMessage: finishable('id = ?'),
+      finishableOfAccount: finishable('id = ? AND account_id = ?'),
       finish: db.prepare<[string, string | null, number, number]>('UPDATE messages SET status = ?, error_code = ?, done_at = ? WHERE rowid = ?'),
       claimedOf: db.prepare<[string], [number, string, string | null]>('SELECT rowid, account_id, batch_id FROM messages WHERE id = ?').raw(true),
       routeOfRow: db.prepare<[number], { route_id: string }>('SELECT route_id FROM messages WHERE rowid = ?'),
@@ -296,15 +296,6 @@ export class SqliteMessageWriter {
     return this.#claim(lane, now, limit, fence);
   }
 
-  /** Finds a message by `select` in its expected status, sets its final state, and returns what finishing it needs. */
-  #finishWhere<P extends unknown[]>(select: Database.Statement<[...P, string], FinishedRow>, params: P, from: MessageStatus,
-    to: FinalStatus, errorCode: string | null, at: number): Finished | undefined {
-    const row = select.get(...params, from);
-    if (!row) return undefined;
-    this.#s.finish.run(to, errorCode, at, row[0]);
-    return toFinished(row);
-  }
-
   recordSubmissions(outcomes: readonly SubmissionOutcome[]): Transition[] {
     const s = this.#s;
     const unknown = outcomes.filter((o) => o.outcome === 'unknown');
@@ -328,16 +319,16 @@ export class SqliteMessageWriter {
           return row && { messageId: o.id, accountId: row.account_id, from: 'DISPATCHING', to: 'QUEUED', refunded: 0 };
         }
         case 'rejected':
-          return finish(this.#finishWhere(s.finishableClaim, [rowid, attempt, attempt], 'DISPATCHING', 'REJECTED', o.errorCode, o.at), 'DISPATCHING', 'REJECTED', o.errorCode, o.at);
+          return finish(s.finishableClaim, [rowid, attempt, attempt], 'DISPATCHING', 'REJECTED', o.errorCode, o.at);
         case 'expired':
-          return finish(this.#finishWhere(s.finishableClaim, [rowid, attempt, attempt], 'DISPATCHING', 'EXPIRED', 'ERR_MESSAGE_EXPIRED', o.at), 'DISPATCHING', 'EXPIRED', 'ERR_MESSAGE_EXPIRED', o.at);
+          return finish(s.finishableClaim, [rowid, attempt, attempt], 'DISPATCHING', 'EXPIRED', 'ERR_MESSAGE_EXPIRED', o.at);
         case 'unknown': {
           // In doubt (no answer before a timeout or a dropped connection): resent only on a route that allows it.
           if (routes.get(routeOf.get(rowid) ?? '')?.resendInDoubt) {
             const row = s.requeue.get(o.at, 'ERR_DELIVERY_UNKNOWN', rowid, attempt, attempt);
             return row && { messageId: o.id, accountId: row.account_id, from: 'DISPATCHING', to: 'QUEUED', refunded: 0 };
           }
-          return finish(this.#finishWhere(s.finishableClaim, [rowid, attempt, attempt], 'DISPATCHING', 'UNKNOWN', 'ERR_DELIVERY_UNKNOWN', o.at), 'DISPATCHING', 'UNKNOWN', 'ERR_DELIVERY_UNKNOWN', o.at);
+          return finish(s.finishableClaim, [rowid, attempt, attempt], 'DISPATCHING', 'UNKNOWN', 'ERR_DELIVERY_UNKNOWN', o.at);
         }
       }
     });
@@ -390,12 +381,12 @@ export class SqliteMessageWriter {
         const count = s.partsDelivered.get(part.message_id);
         if (!count || count.delivered < count.total) return undefined;
       }
-      return finish(this.#finishWhere(s.finishableByMessage, [part.message_id], 'SUBMITTED', r.status, r.errorCode, r.at), 'SUBMITTED', r.status, r.errorCode, r.at);
+      return finish(s.finishableByMessage, [part.message_id], 'SUBMITTED', r.status, r.errorCode, r.at);
     }
     // Only a SUBMITTED message can be finished by a receipt: duplicates and late ones change nothing.
-    const row = this.#finishWhere(s.finishableByCarrier, [r.carrierId], 'SUBMITTED', r.status, r.errorCode, r.at);
-    if (!row && !s.carrierKnown.get(r.carrierId)) return false;
-    return finish(row, 'SUBMITTED', r.status, r.errorCode, r.at);
+    const t = finish(s.finishableByCarrier, [r.carrierId], 'SUBMITTED', r.status, r.errorCode, r.at);
+    if (!t && !s.carrierKnown.get(r.carrierId)) return false;
+    return t;
   }
 
   recoverInDoubt(at: number): Transition[] {
@@ -406,7 +397,7 @@ export class SqliteMessageWriter {
         const row = s.requeue.get(at, 'ERR_DELIVERY_UNKNOWN', cur.rowid, null, null);
         return row && { messageId: cur.id, accountId: row.account_id, from: 'DISPATCHING', to: 'QUEUED', refunded: 0 };
       }
-      return finish(this.#finishWhere(s.finishable, [cur.rowid], 'DISPATCHING', 'UNKNOWN', 'ERR_DELIVERY_UNKNOWN', at), 'DISPATCHING', 'UNKNOWN', 'ERR_DELIVERY_UNKNOWN', at);
+      return finish(s.finishable, [cur.rowid], 'DISPATCHING', 'UNKNOWN', 'ERR_DELIVERY_UNKNOWN', at);
     });
   }
 
@@ -420,7 +411,7 @@ export class SqliteMessageWriter {
     const max = s.maxRowid.get()?.m ?? 0;
     this.#staleCursor = from + slice >= max ? 0 : from + slice;
     const transitions = this.#transact(rows, (r, finish) =>
-      finish(this.#finishWhere(s.finishable, [r.rowid], 'SUBMITTED', 'UNKNOWN', 'ERR_DELIVERY_UNKNOWN', at), 'SUBMITTED', 'UNKNOWN', 'ERR_DELIVERY_UNKNOWN', at));
+      finish(s.finishable, [r.rowid], 'SUBMITTED', 'UNKNOWN', 'ERR_DELIVERY_UNKNOWN', at));
     return { transitions, done: this.#staleCursor === 0 };
   }
 
@@ -428,7 +419,7 @@ export class SqliteMessageWriter {
     const s = this.#s;
     return this.#transact([id], (messageId, finish) => {
       for (const from of ['QUEUED', 'SCHEDULED'] as const) {
-        const t = finish(this.#finishWhere(s.finishableOfAccount, [messageId, accountId], from, 'REJECTED', 'ERR_CANCELLED', at), from, 'REJECTED', 'ERR_CANCELLED', at);
+        const t = finish(s.finishableOfAccount, [messageId, accountId], from, 'REJECTED', 'ERR_CANCELLED', at);
         if (t) return t;
       }
       return undefined;
@@ -440,8 +431,8 @@ export class SqliteMessageWriter {
   }
 
   /**
-   * Runs `step` for each item in one transaction. `finish` takes the row a final-state UPDATE
-   * returned (none when the guard did not match) and refunds it once by the route's policy.
+   * Runs `step` for each item in one transaction. `finish` gives a message found in its expected
+   * status its final state and refunds it once by the route's policy (see Finisher).
    */
   #transact<T>(items: readonly T[], step: (item: T, finish: Finisher, routes: Map<string, Route>) => Transition | undefined): Transition[] {
     if (items.length === 0) return [];
@@ -452,8 +443,11 @@ export class SqliteMessageWriter {
       // Final messages per batch, counted off once per batch at the end (a bulk request's
       // messages finish many to a transaction: one UPDATE of its row instead of one each).
       const finishedInBatch = new Map<string, { n: number; accountId: string; at: number }>();
-      const finish: Finisher = (row, from, to, errorCode, at) => {
-        if (!row) return undefined;
+      const finish: Finisher = (select, params, from, to, errorCode, at) => {
+        const found = select.get(...params, from);
+        if (!found) return undefined;
+        s.finish.run(to, errorCode, at, found[0]);
+        const row = toFinished(found);
         const route = routes.get(row.route_id);
         const code = errorCode !== null && isErrorCode(errorCode) ? errorCode : undefined;
         const refund = row.credits > 0 && shouldRefund(to, code, { refundOnUndelivered: route?.refundOnUndelivered ?? false }) ? row.credits : 0;
@@ -494,7 +488,12 @@ export class SqliteMessageWriter {
   }
 }
 
-type Finisher = (row: Finished | undefined, from: MessageStatus, to: FinalStatus, errorCode: string | null, at: number) => Transition | undefined;
+/**
+ * Finds the message `select` names (with `params`) while it is still in status `from`, gives it its
+ * final state, and refunds, owes and records that once; undefined when no such message is there.
+ */
+type Finisher = (select: Database.Statement<unknown[], FinishedRow>, params: unknown[], from: MessageStatus, to: FinalStatus, errorCode: string | null,
+  at: number) => Transition | undefined;
 
 function claimedRow(r: [number, string, string | null] | undefined): ClaimedRow | undefined {
   return r && { rowid: r[0], accountId: r[1], batchId: r[2] };
