@@ -88,23 +88,29 @@ export class PostgresEventStore {
 
   async fanOutEvents(limit: number, plan: (events: readonly StoredEvent[]) => NewDelivery[], now: number, options: FanOutOptions = {}): Promise<FanOutResult | 'busy'> {
     return transaction(this.#pool, async (client) => {
-      // The cursor row's lock is the fan-out's mutex across nodes.
-      const { rows: cursor } = await client.query<{ txid: string; seq: number }>(
-        'SELECT txid::text AS txid, seq FROM event_cursors WHERE name = $1 FOR UPDATE SKIP LOCKED', [fanOutCursor]);
+      // The cursor row's lock is the fan-out's mutex across nodes. The pass reads only events of
+      // transactions older than `bound`, the xmin of this first statement's snapshot, in every
+      // statement that follows: each statement takes a new snapshot, and a bound that moved between
+      // reading the callback events and finding the last settled one would pass over a callback
+      // event whose transaction committed in between.
+      const { rows: cursor } = await client.query<{ txid: string; seq: number; bound: string }>(
+        'SELECT txid::text AS txid, seq, pg_snapshot_xmin(pg_current_snapshot())::text AS bound FROM event_cursors WHERE name = $1 FOR UPDATE SKIP LOCKED',
+        [fanOutCursor]);
       if (cursor.length === 0) {
         await client.query("INSERT INTO event_cursors (name, txid, seq) VALUES ($1, '0', 0) ON CONFLICT (name) DO NOTHING", [fanOutCursor]);
         return 'busy' as const;
       }
+      const bound = cursor[0]!.bound;
       // Events alone; messages only for the callback URLs of the few that need them.
       const { rows } = await client.query<LiteEventRow>(
         `SELECT e.txid::text AS txid, ${liteEventColumns} FROM events e
-         WHERE (e.txid, e.seq) > ($1::text::xid8, $2) AND ${settled} ${options.onlyCallbacks ? 'AND e.callback' : ''} ORDER BY e.txid, e.seq LIMIT $3`,
-        [cursor[0]!.txid, cursor[0]!.seq, limit]);
+         WHERE (e.txid, e.seq) > ($1::text::xid8, $2) AND e.txid < $4::text::xid8 ${options.onlyCallbacks ? 'AND e.callback' : ''} ORDER BY e.txid, e.seq LIMIT $3`,
+        [cursor[0]!.txid, cursor[0]!.seq, limit, bound]);
       // Reading only callback events, a short page means every settled event up to the last is done with.
       let through: { txid: string; seq: number } | undefined;
       if (options.onlyCallbacks && rows.length < limit) {
         through = (await client.query<{ txid: string; seq: number }>(
-          `SELECT e.txid::text AS txid, e.seq FROM events e WHERE ${settled} ORDER BY e.txid DESC, e.seq DESC LIMIT 1`)).rows[0];
+          'SELECT e.txid::text AS txid, e.seq FROM events e WHERE e.txid < $1::text::xid8 ORDER BY e.txid DESC, e.seq DESC LIMIT 1', [bound])).rows[0];
       }
       if (rows.length === 0) {
         if (through) await client.query('UPDATE event_cursors SET txid = $2::text::xid8, seq = $3 WHERE name = $1 AND (txid, seq) < ($2::text::xid8, $3)', [fanOutCursor, through.txid, through.seq]);
