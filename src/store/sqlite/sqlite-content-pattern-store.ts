@@ -3,15 +3,15 @@
 import type Database from 'better-sqlite3';
 import type { ContentPattern } from '../../domain/content-pattern.ts';
 import { type AddContentPatternResult, type ContentPatternRow, toContentPattern } from '../content-pattern-rows.ts';
-import { type PrepareCached, statementCache } from './sqlite-rows.ts';
+import type { PrepareCached } from './sqlite-rows.ts';
 
 export class SqliteContentPatternStore {
   #db: Database.Database;
   #prepare: PrepareCached;
 
-  constructor(db: Database.Database) {
+  constructor(db: Database.Database, prepare: PrepareCached) {
     this.#db = db;
-    this.#prepare = statementCache(db);
+    this.#prepare = prepare;
   }
 
   list(): ContentPattern[] {

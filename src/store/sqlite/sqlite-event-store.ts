@@ -9,7 +9,7 @@ import {
   toLiteEvent, toStoredEndpoint, toStoredEvent,
 } from '../event-rows.ts';
 import { bornClaimed, pickDue } from '../claim-due.ts';
-import { objectRows, type PrepareCached, statementCache } from './sqlite-rows.ts';
+import { objectRows, type PrepareCached } from './sqlite-rows.ts';
 import type {
   ClaimedDelivery, DeliveryQuery, DeliveryResult, EventQuery, FanOutOptions, FanOutResult, NewDelivery, StoredEvent, StoredWebhookEndpoint, WebhookAttempt, WebhookDelivery,
 } from '../store.ts';
@@ -23,9 +23,10 @@ export class SqliteEventStore {
   #prepare: PrepareCached;
   #s;
 
-  constructor(db: Database.Database) {
+  /** `prepare` is the connection's statement cache (shared with the rest of the store). */
+  constructor(db: Database.Database, prepare: PrepareCached) {
     this.#db = db;
-    this.#prepare = statementCache(db);
+    this.#prepare = prepare;
     this.#full = db.pragma('synchronous', { simple: true }) === 2;
     this.#s = {
       cursor: db.prepare<[string], { seq: number }>('SELECT seq FROM event_cursors WHERE name = ?'),
@@ -193,10 +194,11 @@ export class SqliteEventStore {
       });
       if (ids.length === 0) return [];
       const list = JSON.stringify(ids);
+      const nextAt = now + claimMs;
       const rows = s.claimable.all(list);
-      s.claim.run(now + claimMs, list);
+      s.claim.run(nextAt, list);
       for (const r of rows) {
-        r.next_at = now + claimMs;
+        r.next_at = nextAt;
         r.attempts += 1;
       }
       const seqs = [...new Set(rows.map((r) => Number(r.event_seq)))];

@@ -53,9 +53,9 @@ export class SqliteStore implements Store {
     this.#db = db;
     this.#prepare = statementCache(db);
     this.#writer = new SqliteMessageWriter(db, groupCommit, deferFrom);
-    this.#events = new SqliteEventStore(db);
+    this.#events = new SqliteEventStore(db, this.#prepare);
     this.#otp = new SqliteOtpStore(db, groupCommit, (request) => this.#writer.acceptInTransaction(request));
-    this.#contentPatterns = new SqliteContentPatternStore(db);
+    this.#contentPatterns = new SqliteContentPatternStore(db, this.#prepare);
   }
 
   async close(): Promise<void> {
